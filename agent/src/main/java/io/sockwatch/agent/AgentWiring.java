@@ -1,0 +1,65 @@
+package io.sockwatch.agent;
+
+import io.sockwatch.agent.config.SockwatchConfig;
+import io.sockwatch.agent.export.ConnectionSpans;
+import io.sockwatch.agent.export.ExporterEndpoints;
+import io.sockwatch.agent.export.Telemetry;
+import io.sockwatch.agent.instrumentation.Instrumenter;
+import io.sockwatch.agent.tracker.ConnectionTracker;
+import io.sockwatch.agent.tracker.PeerFilter;
+import io.sockwatch.agent.tracker.TrackerSettings;
+import io.sockwatch.bootstrap.SocketBridge;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wires the layers together once the bridge is on the bootstrap class path: exporter, tracker, instrumentation.
+ * Kept apart from {@link AgentStartup} because loading this class resolves the bridge types.
+ */
+final class AgentWiring {
+
+    private AgentWiring() {
+    }
+
+    static void wire(SockwatchConfig config, Instrumentation inst, String version) {
+        Telemetry telemetry = Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(),
+                version, System.err::println);
+        List<String> problems = new ArrayList<>();
+        PeerFilter excluded = PeerFilter.parse(config.excludedPeers(), problems);
+        if (!problems.isEmpty()) {
+            System.err.println("sockwatch: ignoring sockwatch.exclude.peers entries " + String.join(", ", problems)
+                    + ": expected host, host:port, ip, ip:port, [ipv6]:port, cidr or *:port");
+        }
+        for (ExporterEndpoints.Endpoint e : telemetry.exporterEndpoints()) {
+            excluded = excluded.plus(e.host(), e.port());
+        }
+        ConnectionTracker tracker = new ConnectionTracker(
+                new TrackerSettings(config.closeCallSite(), config.callSiteDepth(), config.closeGrace().toNanos(),
+                        config.queueSize(), excluded),
+                new ConnectionSpans(telemetry.tracer(version), config.spans() == SockwatchConfig.SpanMode.ERRORS));
+        tracker.start();
+        SocketBridge.install(tracker);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, telemetry), "sockwatch-shutdown"));
+
+        List<String> apis = Instrumenter.install(inst, tracker, config.debug());
+        if (config.debug()) {
+            System.err.println("sockwatch " + version + ": observing " + apis + ", spans=" + config.spans()
+                    .name().toLowerCase() + ", excluded peers: " + (excluded.isEmpty() ? "none" : "configured"));
+        }
+    }
+
+    /** Ends open connections as closed by the exit and exports everything before the JVM goes. */
+    private static void stop(ConnectionTracker tracker, Telemetry telemetry) {
+        try {
+            tracker.shutdown();
+            telemetry.shutdown(5_000);
+            if (tracker.droppedGracePeriods() > 0 || tracker.internalErrors() > 0) {
+                System.err.println("sockwatch: " + tracker.droppedGracePeriods() + " connections ended without grace"
+                        + " period (sockwatch.queue.size reached), " + tracker.internalErrors() + " internal errors");
+            }
+        } catch (Throwable t) {
+            System.err.println("sockwatch: error while flushing spans at exit (" + t + ")");
+        }
+    }
+}

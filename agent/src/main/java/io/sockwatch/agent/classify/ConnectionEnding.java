@@ -1,0 +1,137 @@
+package io.sockwatch.agent.classify;
+
+/**
+ * Orders the signals of one connection and decides its {@link Verdict}: the first signal that ends the connection
+ * wins, later ones are only reported as events.
+ *
+ * <p>Not thread-safe: the caller serializes the signals of one connection (they are rare: end of stream, failures,
+ * shutdowns, close). Plain reads and writes never reach this class.
+ */
+public final class ConnectionEnding {
+
+    /** What the caller should make of a signal that did not decide the verdict. */
+    public enum Effect {
+        /** This signal decided the verdict. */
+        DECIDED,
+        /** The connection had already ended: the signal is a later event. */
+        LATER,
+        /** The signal does not end the connection (a read timeout, end of stream after our own shutdownInput). */
+        NOT_ENDING,
+        /** The application used the socket after this process had closed it. */
+        USE_AFTER_CLOSE
+    }
+
+    private Verdict verdict;
+    private boolean closed;
+    private boolean inputShutdown;
+    /** Threads that were blocked in I/O when we closed: their "Socket closed" wake-up is expected, not misuse. */
+    private int pendingWakeups;
+
+    /** The verdict, or null while the connection has not ended. */
+    public Verdict verdict() {
+        return verdict;
+    }
+
+    public boolean isDecided() {
+        return verdict != null;
+    }
+
+    /** True once this process called close() on the socket. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** A read returned end of stream. */
+    public Effect onEndOfStream() {
+        if (inputShutdown) {
+            // Our own shutdownInput makes every read return -1: the peer said nothing.
+            return Effect.NOT_ENDING;
+        }
+        return decide(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    /** An operation failed with {@code failure}. */
+    public Effect onFailure(Operation operation, Throwable failure) {
+        Failure f = FailureTable.classify(operation, failure);
+        if (!f.terminal()) {
+            return Effect.NOT_ENDING;
+        }
+        if (f.isLocalClose() && closed && operation != Operation.CLOSE) {
+            // "Socket closed" after our close is ours, never news about the peer: either a thread blocked in I/O
+            // was woken by a close from another thread, or the application used a socket it had closed.
+            if (pendingWakeups > 0) {
+                pendingWakeups--;
+                return Effect.LATER;
+            }
+            return Effect.USE_AFTER_CLOSE;
+        }
+        return decide(f.origin(), f.reason(), operation, failure.getClass().getName());
+    }
+
+    /** This process shut down one direction of the connection. */
+    public Effect onShutdown(boolean input) {
+        if (input) {
+            // shutdown(SHUT_RD) sends nothing on the wire: it ends nothing by itself.
+            inputShutdown = true;
+            return verdict == null ? Effect.NOT_ENDING : Effect.LATER;
+        }
+        // shutdown(SHUT_WR) sends our FIN: from the wire's point of view we ended the connection.
+        return decide(Origin.LOCAL_CLOSE, Reason.SHUTDOWN_OUTPUT, Operation.SHUTDOWN, null);
+    }
+
+    /**
+     * This process closed the socket.
+     *
+     * @param threadsInIo      how many other threads were blocked in I/O on the socket (0 to 2)
+     * @param interrupted      the close was caused by an interrupt
+     * @param timedOutSinceIo  a read timed out after the last successful read or write
+     */
+    public Effect onClose(int threadsInIo, boolean interrupted, boolean timedOutSinceIo) {
+        if (closed) {
+            return Effect.LATER;
+        }
+        closed = true;
+        pendingWakeups = Math.max(0, threadsInIo);
+        if (timedOutSinceIo) {
+            // The deadline expired and the application gave up on the connection because of it.
+            return decide(Origin.TIMEOUT, Reason.READ_TIMEOUT, Operation.READ, "java.net.SocketTimeoutException");
+        }
+        Reason reason;
+        if (interrupted) {
+            reason = Reason.INTERRUPT;
+        } else if (threadsInIo > 0) {
+            reason = Reason.ASYNC_CLOSE;
+        } else if (inputShutdown) {
+            reason = Reason.SHUTDOWN_INPUT;
+        } else {
+            reason = Reason.CLOSE;
+        }
+        return decide(Origin.LOCAL_CLOSE, reason, Operation.CLOSE, null);
+    }
+
+    /**
+     * The kernel reports at close that the peer had already sent FIN (the connection was in CLOSE_WAIT), although
+     * the application never read the end of stream: a dead pooled connection. Must come before {@link #onClose}.
+     */
+    public Effect onPeerClosedBeforeClose() {
+        return decide(Origin.PEER_FIN, Reason.EOF, Operation.CLOSE, null);
+    }
+
+    /** The socket became unreachable without close(). */
+    public Effect onCollected() {
+        return decide(Origin.LEAKED, Reason.GC, Operation.GC, null);
+    }
+
+    /** The JVM is exiting with the connection still open. */
+    public Effect onProcessExit() {
+        return decide(Origin.LOCAL_CLOSE, Reason.PROCESS_EXIT, Operation.EXIT, null);
+    }
+
+    private Effect decide(Origin origin, Reason reason, Operation operation, String errorType) {
+        if (verdict != null) {
+            return Effect.LATER;
+        }
+        verdict = new Verdict(origin, reason, operation, errorType);
+        return Effect.DECIDED;
+    }
+}

@@ -1,0 +1,129 @@
+package io.sockwatch.agent.classify;
+
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one place that maps socket exceptions, as the JDK throws them on Linux, to an origin and a reason.
+ *
+ * <p>Messages come from two sources: the JDK's own texts ("Socket closed", "Read timed out") and the C library's
+ * strerror texts for the errno of the failed system call ("Connection reset by peer", "Broken pipe"), which
+ * NioSocketImpl and SocketChannelImpl pass through. Some JDK settings append host information
+ * ({@code jdk.includeInExceptions=hostInfo}), so messages are matched by prefix-insensitive containment.
+ */
+public final class FailureTable {
+
+    private record MessageRule(String fragment, Failure failure) {
+    }
+
+    /** Ordered: the first fragment contained in the message wins, so longer, more specific texts come first. */
+    private static final List<MessageRule> MESSAGES = List.of(
+            rule("connection reset by peer", Origin.PEER_RST, Reason.RESET),   // ECONNRESET on write / channel read
+            rule("connection reset", Origin.PEER_RST, Reason.RESET),           // NioSocketImpl read after ECONNRESET
+            rule("broken pipe", Origin.PEER_RST, Reason.BROKEN_PIPE),          // EPIPE: writing after the peer's RST
+            rule("connection refused", Origin.PEER_RST, Reason.REFUSED),       // ECONNREFUSED: RST answered our SYN
+            rule("connect timed out", Origin.TIMEOUT, Reason.CONNECT_TIMEOUT), // JDK: connect deadline
+            rule("no route to host", Origin.UNREACHABLE, Reason.NO_ROUTE),     // EHOSTUNREACH (Linux wording)
+            rule("host is unreachable", Origin.UNREACHABLE, Reason.NO_ROUTE),  // EHOSTUNREACH (BSD wording)
+            rule("network is unreachable", Origin.UNREACHABLE, Reason.NETWORK_UNREACHABLE), // ENETUNREACH
+            rule("closed by interrupt", Origin.LOCAL_CLOSE, Reason.INTERRUPT), // NioSocketImpl, virtual threads
+            rule("socket closed", Origin.LOCAL_CLOSE, Reason.CLOSE),           // use of a socket we closed
+            rule("socket is closed", Origin.LOCAL_CLOSE, Reason.CLOSE),        // java.net.Socket state checks
+            rule("socket output is shutdown", Origin.LOCAL_CLOSE, Reason.SHUTDOWN_OUTPUT),
+            rule("socket output is already shutdown", Origin.LOCAL_CLOSE, Reason.SHUTDOWN_OUTPUT),
+            rule("socket input is shutdown", Origin.LOCAL_CLOSE, Reason.SHUTDOWN_INPUT),
+            rule("socket input is already shutdown", Origin.LOCAL_CLOSE, Reason.SHUTDOWN_INPUT));
+
+    /** How deep to look into wrapped causes; the JDK wraps at most once or twice on these paths. */
+    private static final int MAX_CAUSE_DEPTH = 4;
+
+    private FailureTable() {
+    }
+
+    private static MessageRule rule(String fragment, Origin origin, Reason reason) {
+        return new MessageRule(fragment, Failure.ending(origin, reason));
+    }
+
+    /**
+     * Classifies a failure of {@code operation}. Never returns null: what no rule knows is
+     * {@link Origin#UNKNOWN}/{@link Reason#OTHER}.
+     */
+    public static Failure classify(Operation operation, Throwable failure) {
+        Throwable t = failure;
+        for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
+            Failure known = byType(operation, t);
+            if (known == null) {
+                known = byMessage(operation, t.getMessage());
+            }
+            if (known != null) {
+                return known;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        if (failure instanceof ConnectException) {
+            // A ConnectException with an unfamiliar message is still, by its contract, a refusal.
+            return Failure.ending(Origin.PEER_RST, Reason.REFUSED);
+        }
+        return Failure.ending(Origin.UNKNOWN, Reason.OTHER);
+    }
+
+    private static Failure byType(Operation operation, Throwable t) {
+        if (t instanceof SocketTimeoutException) {
+            return switch (operation) {
+                case CONNECT -> Failure.ending(Origin.TIMEOUT, Reason.CONNECT_TIMEOUT);
+                // A read timeout on a classic socket leaves it open: only the close that follows decides.
+                case READ -> new Failure(Origin.TIMEOUT, Reason.READ_TIMEOUT, false);
+                // An accept timeout ends no connection.
+                default -> new Failure(Origin.TIMEOUT, Reason.OTHER, false);
+            };
+        }
+        if (t instanceof NoRouteToHostException) {
+            return Failure.ending(Origin.UNREACHABLE, Reason.NO_ROUTE);
+        }
+        if (t instanceof ClosedByInterruptException) {
+            return Failure.ending(Origin.LOCAL_CLOSE, Reason.INTERRUPT);
+        }
+        if (t instanceof AsynchronousCloseException) {
+            return Failure.ending(Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE);
+        }
+        if (t instanceof ClosedChannelException) {
+            return Failure.ending(Origin.LOCAL_CLOSE, Reason.CLOSE);
+        }
+        if (t instanceof InterruptedIOException && !hasMessage(t)) {
+            return Failure.ending(Origin.LOCAL_CLOSE, Reason.INTERRUPT);
+        }
+        return null;
+    }
+
+    private static boolean hasMessage(Throwable t) {
+        return t.getMessage() != null && !t.getMessage().isEmpty();
+    }
+
+    private static Failure byMessage(Operation operation, String message) {
+        if (message == null) {
+            return null;
+        }
+        String text = message.toLowerCase(Locale.ROOT);
+        if (text.contains("connection timed out")) {
+            // ETIMEDOUT: on connect the SYN went unanswered; later, keepalive probes or retransmissions gave up.
+            return operation == Operation.CONNECT
+                    ? Failure.ending(Origin.TIMEOUT, Reason.CONNECT_TIMEOUT)
+                    : Failure.ending(Origin.TIMEOUT, Reason.KEEPALIVE_TIMEOUT);
+        }
+        for (MessageRule rule : MESSAGES) {
+            if (text.contains(rule.fragment())) {
+                return rule.failure();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,126 @@
+package io.sockwatch.agent.export;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.sockwatch.agent.classify.Verdict;
+import io.sockwatch.agent.tracker.ConnectionEvent;
+import io.sockwatch.agent.tracker.ConnectionListener;
+import io.sockwatch.agent.tracker.ConnectionState;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns each ended connection into one {@code socket.connection} span (telemetry contract v1, docs/telemetry.md).
+ *
+ * <p>The span is built after the fact with the connection's own start and end times, so nothing OpenTelemetry
+ * does ever runs during the application's reads and writes.
+ */
+public final class ConnectionSpans implements ConnectionListener {
+
+    public static final String SPAN_NAME = "socket.connection";
+
+    private final Tracer tracer;
+    private final boolean errorsOnly;
+
+    public ConnectionSpans(Tracer tracer, boolean errorsOnly) {
+        this.tracer = tracer;
+        this.errorsOnly = errorsOnly;
+    }
+
+    @Override
+    public void connectionEnded(ConnectionState c) {
+        Verdict verdict = c.verdict();
+        if (verdict == null || (errorsOnly && !verdict.origin().isError())) {
+            return;
+        }
+        SpanBuilder builder = tracer.spanBuilder(SPAN_NAME)
+                .setNoParent()
+                .setSpanKind(switch (c.kind()) {
+                    case CLIENT -> SpanKind.CLIENT;
+                    case SERVER -> SpanKind.SERVER;
+                    default -> SpanKind.INTERNAL;
+                })
+                .setStartTimestamp(c.startEpochNanos(), TimeUnit.NANOSECONDS)
+                .setAllAttributes(attributes(c, verdict));
+        Span span = builder.startSpan();
+        for (ConnectionEvent e : c.events()) {
+            span.addEvent(e.name(), toAttributes(e.attributes()), e.epochNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (verdict.origin().isError()) {
+            span.setStatus(StatusCode.ERROR, verdict.origin().value() + ": " + verdict.reason().value());
+        }
+        span.end(Math.max(c.endEpochNanos(), c.startEpochNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    static Attributes attributes(ConnectionState c, Verdict verdict) {
+        AttributesBuilder a = Attributes.builder();
+        a.put("network.transport", "tcp");
+        InetSocketAddress peer = c.peer();
+        InetSocketAddress local = c.local();
+        InetSocketAddress any = peer != null ? peer : local;
+        if (any != null && any.getAddress() != null) {
+            a.put("network.type", any.getAddress() instanceof Inet6Address ? "ipv6" : "ipv4");
+        }
+        if (peer != null) {
+            if (peer.getAddress() != null) {
+                a.put("network.peer.address", peer.getAddress().getHostAddress());
+            }
+            a.put("network.peer.port", (long) peer.getPort());
+        }
+        if (local != null) {
+            if (local.getAddress() != null) {
+                a.put("network.local.address", local.getAddress().getHostAddress());
+            }
+            a.put("network.local.port", (long) local.getPort());
+        }
+        if (c.requestedHost() != null) {
+            a.put("server.address", c.requestedHost());
+            a.put("server.port", (long) c.requestedPort());
+        }
+        a.put("socket.api", c.api());
+        a.put("socket.close.origin", verdict.origin().value());
+        a.put("socket.close.reason", verdict.reason().value());
+        a.put("socket.close.detected_by", verdict.detectedBy().detectedBy());
+        a.put("socket.bytes.read", c.bytesRead());
+        a.put("socket.bytes.written", c.bytesWritten());
+        a.put("socket.idle_ms", c.idleMillis());
+        if (verdict.origin().isError()) {
+            a.put("error.type", verdict.errorType() != null ? verdict.errorType() : verdict.reason().value());
+        }
+        if (c.droppedEvents() > 0) {
+            a.put("socket.events.dropped", (long) c.droppedEvents());
+        }
+        return a.build();
+    }
+
+    static Attributes toAttributes(Map<String, Object> values) {
+        if (values.isEmpty()) {
+            return Attributes.empty();
+        }
+        AttributesBuilder a = Attributes.builder();
+        values.forEach((k, v) -> {
+            if (v instanceof Long l) {
+                a.put(k, l);
+            } else if (v instanceof Integer i) {
+                a.put(k, (long) i);
+            } else if (v instanceof Boolean b) {
+                a.put(k, b);
+            } else if (v instanceof Double d) {
+                a.put(k, d);
+            } else if (v instanceof List<?> list) {
+                a.put(k, list.stream().map(String::valueOf).toArray(String[]::new));
+            } else {
+                a.put(k, String.valueOf(v));
+            }
+        });
+        return a.build();
+    }
+}

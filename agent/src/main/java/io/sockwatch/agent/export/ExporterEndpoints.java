@@ -1,0 +1,54 @@
+package io.sockwatch.agent.export;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The host:port pairs the configured trace exporters send to: sockwatch never observes its own export. */
+public final class ExporterEndpoints {
+
+    /** A host and port the exporter connects to. */
+    public record Endpoint(String host, int port) {
+    }
+
+    private ExporterEndpoints() {
+    }
+
+    static List<Endpoint> of(OtelSettings otel) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (String exporter : otel.get("otel.traces.exporter", "otlp").split(",")) {
+            switch (exporter.trim().toLowerCase(Locale.ROOT)) {
+                case "otlp" -> {
+                    String protocol = otel.get("otel.exporter.otlp.traces.protocol",
+                            otel.get("otel.exporter.otlp.protocol", "http/protobuf"));
+                    String fallback = protocol.equals("grpc") ? "http://localhost:4317" : "http://localhost:4318";
+                    add(endpoints, otel.get("otel.exporter.otlp.traces.endpoint",
+                            otel.get("otel.exporter.otlp.endpoint", fallback)));
+                }
+                case "zipkin" -> add(endpoints,
+                        otel.get("otel.exporter.zipkin.endpoint", "http://localhost:9411/api/v2/spans"));
+                default -> {
+                    // console, logging-otlp and none write to stdout or nowhere
+                }
+            }
+        }
+        return endpoints;
+    }
+
+    private static void add(List<Endpoint> endpoints, String url) {
+        try {
+            URI uri = URI.create(url.trim());
+            if (uri.getHost() == null) {
+                return;
+            }
+            int port = uri.getPort();
+            if (port < 0) {
+                port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+            }
+            endpoints.add(new Endpoint(uri.getHost(), port));
+        } catch (IllegalArgumentException e) {
+            // The SDK reports a malformed endpoint itself.
+        }
+    }
+}

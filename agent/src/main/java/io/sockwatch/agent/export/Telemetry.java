@@ -1,0 +1,77 @@
+package io.sockwatch.agent.export;
+
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * sockwatch's private OpenTelemetry SDK, configured by the standard {@code otel.*} / {@code OTEL_*} settings
+ * exactly as the SDK autoconfiguration reads them. It is never registered as the global OpenTelemetry, so the
+ * application's own OpenTelemetry (if any) is untouched.
+ */
+public final class Telemetry {
+
+    public static final String SCOPE = "io.sockwatch";
+
+    private final OpenTelemetrySdk sdk;
+    private final List<ExporterEndpoints.Endpoint> endpoints;
+
+    private Telemetry(OpenTelemetrySdk sdk, List<ExporterEndpoints.Endpoint> endpoints) {
+        this.sdk = sdk;
+        this.endpoints = endpoints;
+    }
+
+    /**
+     * Builds the SDK. On a configuration error, reports one line to {@code warn} and exports nothing.
+     */
+    public static Telemetry start(Properties props, Map<String, String> env, Map<String, String> agentArguments,
+                                  String version, Consumer<String> warn) {
+        OtelSettings otel = new OtelSettings(props, env, agentArguments);
+        List<ExporterEndpoints.Endpoint> endpoints = ExporterEndpoints.of(otel);
+        Map<String, String> defaults = new HashMap<>(agentArguments);
+        // sockwatch emits traces only; an OTLP metrics or logs exporter would only produce failed connections.
+        defaults.putIfAbsent("otel.metrics.exporter", "none");
+        defaults.putIfAbsent("otel.logs.exporter", "none");
+        if (otel.get("otel.service.name") == null && !mentionsServiceName(otel.get("otel.resource.attributes"))) {
+            defaults.put("otel.service.name", ServiceNames.fromCommand(props.getProperty("sun.java.command")));
+        }
+        try {
+            OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                    .addPropertiesSupplier(() -> defaults)
+                    .addSpanExporterCustomizer((exporter, config) -> new AgentWorkSpanExporter(exporter))
+                    .disableShutdownHook()
+                    .build()
+                    .getOpenTelemetrySdk();
+            return new Telemetry(sdk, endpoints);
+        } catch (RuntimeException | LinkageError e) {
+            warn.accept("sockwatch: OpenTelemetry configuration error (" + e.getMessage()
+                    + "); connections are tracked but no spans are exported");
+            return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints);
+        }
+    }
+
+    private static boolean mentionsServiceName(String resourceAttributes) {
+        return resourceAttributes != null && resourceAttributes.matches("(^|.*,)\\s*service\\.name\\s*=.*");
+    }
+
+    public Tracer tracer(String version) {
+        return sdk.getTracerProvider().tracerBuilder(SCOPE).setInstrumentationVersion(version).build();
+    }
+
+    /** Where the exporters send: these peers are never tracked. */
+    public List<ExporterEndpoints.Endpoint> exporterEndpoints() {
+        return endpoints;
+    }
+
+    /** Exports what is buffered and stops, waiting at most {@code millis}. */
+    public void shutdown(long millis) {
+        sdk.getSdkTracerProvider().forceFlush().join(millis, TimeUnit.MILLISECONDS);
+        sdk.shutdown().join(millis, TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,98 @@
+package io.sockwatch.agent.instrumentation;
+
+import io.sockwatch.agent.tracker.SocketInspector;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketImpl;
+import java.net.SocketOptions;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads a {@link SocketImpl}'s addresses and, for NioSocketImpl, whether threads are blocked in it.
+ *
+ * <p>The peer comes from SocketImpl's long-standing protected fields ({@code address}, {@code port}); the local
+ * address from the public {@code SO_BINDADDR} option and the {@code localport} field. The agent opens
+ * {@code java.net} and {@code sun.nio.ch} to itself at startup; if a JDK lacks a field, that fact is reported
+ * once and the attribute is left out.
+ */
+final class SocketImplInspector implements SocketInspector {
+
+    private static final VarHandle ADDRESS;
+    private static final VarHandle PORT;
+    private static final VarHandle LOCALPORT;
+
+    static {
+        VarHandle address = null;
+        VarHandle port = null;
+        VarHandle localport = null;
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(SocketImpl.class, MethodHandles.lookup());
+            address = lookup.findVarHandle(SocketImpl.class, "address", InetAddress.class);
+            port = lookup.findVarHandle(SocketImpl.class, "port", int.class);
+            localport = lookup.findVarHandle(SocketImpl.class, "localport", int.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Unsupported.report("java.net.SocketImpl fields address/port/localport", e);
+        }
+        ADDRESS = address;
+        PORT = port;
+        LOCALPORT = localport;
+    }
+
+    /** Per implementation class: the handles of its reader and writer thread fields, or an empty array. */
+    private final ConcurrentHashMap<Class<?>, VarHandle[]> ioThreadFields = new ConcurrentHashMap<>();
+
+    @Override
+    public InetSocketAddress peer(Object socket) {
+        if (ADDRESS == null) {
+            return null;
+        }
+        InetAddress address = (InetAddress) ADDRESS.getVolatile((SocketImpl) socket);
+        int port = (int) PORT.getVolatile((SocketImpl) socket);
+        return address == null || port <= 0 ? null : new InetSocketAddress(address, port);
+    }
+
+    @Override
+    public InetSocketAddress local(Object socket) {
+        if (LOCALPORT == null) {
+            return null;
+        }
+        int port = (int) LOCALPORT.getVolatile((SocketImpl) socket);
+        if (port <= 0) {
+            return null;
+        }
+        try {
+            Object bound = ((SocketOptions) socket).getOption(SocketOptions.SO_BINDADDR);
+            return bound instanceof InetAddress a ? new InetSocketAddress(a, port) : null;
+        } catch (Exception e) {
+            return null; // already closed
+        }
+    }
+
+    @Override
+    public int threadsInIo(Object socket) {
+        VarHandle[] fields = ioThreadFields.computeIfAbsent(socket.getClass(), SocketImplInspector::ioThreadFields);
+        int n = 0;
+        for (VarHandle f : fields) {
+            if ((long) f.getVolatile(socket) != 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** NioSocketImpl records the native thread blocked in read/connect/accept and in write (JDK 13 to 25). */
+    private static VarHandle[] ioThreadFields(Class<?> type) {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+            return new VarHandle[] {
+                    lookup.findVarHandle(type, "readerThread", long.class),
+                    lookup.findVarHandle(type, "writerThread", long.class)};
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Unsupported.report(type.getName() + " fields readerThread/writerThread (close from another thread is "
+                    + "reported as reason close, not async_close)", e);
+            return new VarHandle[0];
+        }
+    }
+}

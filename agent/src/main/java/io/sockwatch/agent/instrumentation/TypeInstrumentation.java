@@ -1,0 +1,22 @@
+package io.sockwatch.agent.instrumentation;
+
+import io.sockwatch.agent.tracker.SocketInspector;
+import java.util.List;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+
+/** One JDK class that sockwatch instruments: which methods it needs, the advice, and how to read its sockets. */
+public interface TypeInstrumentation {
+
+    /** The JDK class, by name (it is not exported, so it is never referenced as a type). */
+    String typeName();
+
+    /** The {@code socket.api} value of connections seen through this class. */
+    String api();
+
+    /** Methods that must exist with these exact parameters, or the class is reported as unsupported. */
+    List<MethodSignature> requiredMethods();
+
+    AsmVisitorWrapper advice();
+
+    SocketInspector inspector();
+}

@@ -1,0 +1,127 @@
+package io.sockwatch.agent.tracker;
+
+import io.sockwatch.agent.classify.ConnectionEnding;
+import io.sockwatch.agent.classify.Verdict;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything sockwatch knows about one connection.
+ *
+ * <p>Byte counters and the last-I/O time are plain fields written on the hot path by the thread doing the I/O
+ * (the JDK serializes reads, and writes, of one socket); they are read once I/O has stopped, at the end.
+ * Everything else changes on rare signals, under this object's monitor.
+ */
+public final class ConnectionState {
+
+    static final int MAX_EVENTS = 32;
+
+    private final String api;
+    private final Kind kind;
+    private final long startNanos;
+    private final String requestedHost;
+    private final int requestedPort;
+
+    // Hot path: single writer per direction, no synchronization.
+    long bytesRead;
+    long bytesWritten;
+    long lastIoNanos;
+
+    // Rare signals, guarded by this.
+    final ConnectionEnding ending = new ConnectionEnding();
+    long lastTimeoutNanos;
+    int eofEvents;
+    InetSocketAddress peer;
+    InetSocketAddress local;
+    Thread connectingThread;
+    long closeNanos;
+    long endNanos;
+    private List<ConnectionEvent> events;
+    private int droppedEvents;
+
+    /** Set by the table; lets the tracker drop the entry without holding the socket. */
+    ConnectionTable.Ref tableRef;
+
+    ConnectionState(String api, Kind kind, long startNanos, String requestedHost, int requestedPort) {
+        this.api = api;
+        this.kind = kind;
+        this.startNanos = startNanos;
+        this.lastIoNanos = startNanos;
+        this.requestedHost = requestedHost;
+        this.requestedPort = requestedPort;
+    }
+
+    synchronized void addEvent(String name, long nanoTime, Map<String, Object> attributes) {
+        if (events == null) {
+            events = new ArrayList<>(4);
+        }
+        if (events.size() >= MAX_EVENTS) {
+            droppedEvents++;
+            return;
+        }
+        events.add(new ConnectionEvent(name, AgentClock.epochNanos(nanoTime), attributes));
+    }
+
+    public String api() {
+        return api;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public long startEpochNanos() {
+        return AgentClock.epochNanos(startNanos);
+    }
+
+    public synchronized long endEpochNanos() {
+        return AgentClock.epochNanos(endNanos);
+    }
+
+    /** The host the application asked to connect to (CLIENT only), as it gave it. */
+    public String requestedHost() {
+        return requestedHost;
+    }
+
+    public int requestedPort() {
+        return requestedPort;
+    }
+
+    public synchronized InetSocketAddress peer() {
+        return peer;
+    }
+
+    public synchronized InetSocketAddress local() {
+        return local;
+    }
+
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    /** Time from the last successful read or write (or from the start) to the end of the connection. */
+    public synchronized long idleMillis() {
+        long end = closeNanos != 0 ? closeNanos : endNanos;
+        return Math.max(0, (end - lastIoNanos) / 1_000_000L);
+    }
+
+    /** The verdict; null only if the connection never ended (never the case once it is handed to a listener). */
+    public synchronized Verdict verdict() {
+        return ending.verdict();
+    }
+
+    public synchronized List<ConnectionEvent> events() {
+        return events == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(events));
+    }
+
+    public synchronized int droppedEvents() {
+        return droppedEvents;
+    }
+}

@@ -1,0 +1,380 @@
+package io.sockwatch.agent.tracker;
+
+import io.sockwatch.agent.classify.ConnectionEnding.Effect;
+import io.sockwatch.agent.classify.FailureTable;
+import io.sockwatch.agent.classify.Operation;
+import io.sockwatch.bootstrap.SocketBridge;
+import io.sockwatch.bootstrap.SocketSignals;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps per-connection state for every tracked socket, orders its signals, and hands each ended connection to
+ * the {@link ConnectionListener}.
+ *
+ * <p>Reads and writes that make progress touch only two plain fields of the state. Everything rarer (end of
+ * stream, failures, shutdown, close) is recorded under the state's monitor. A closed connection stays in the
+ * table for a grace period so that late signals (a thread woken by the close, use after close) land on it;
+ * a single daemon thread then ends it, and reports sockets that were collected without close() as leaked.
+ */
+public final class ConnectionTracker implements SocketSignals {
+
+    private final TrackerSettings settings;
+    private final ConnectionListener listener;
+    private final ConnectionTable table = new ConnectionTable();
+    private final Map<String, SocketInspector> inspectors = new ConcurrentHashMap<>();
+    private final ArrayBlockingQueue<ConnectionState> closing;
+    private final AtomicLong droppedGrace = new AtomicLong();
+    private final AtomicLong internalErrors = new AtomicLong();
+    private final Thread lifecycle;
+    private volatile boolean stopped;
+
+    public ConnectionTracker(TrackerSettings settings, ConnectionListener listener) {
+        this.settings = settings;
+        this.listener = listener;
+        this.closing = new ArrayBlockingQueue<>(Math.max(1, settings.maxPending()));
+        this.lifecycle = new Thread(this::runLifecycle, "sockwatch-lifecycle");
+        this.lifecycle.setDaemon(true);
+    }
+
+    /** Registers how to read addresses from the socket objects of {@code api}. */
+    public void registerInspector(String api, SocketInspector inspector) {
+        inspectors.put(api, inspector);
+    }
+
+    public void start() {
+        lifecycle.start();
+    }
+
+    // ---- signals from the bridge --------------------------------------------------------------------------
+
+    @Override
+    public void connectStarted(Object socket, Object remote, int timeoutMillis, String api) {
+        if (stopped || SocketBridge.isAgentWork()) {
+            return;
+        }
+        String host = null;
+        int port = 0;
+        InetSocketAddress peer = null;
+        if (remote instanceof InetSocketAddress isa) {
+            host = isa.getHostString();
+            port = isa.getPort();
+            peer = isa.isUnresolved() ? null : isa;
+        }
+        if (settings.excluded().excludes(host, peer == null ? null : peer.getAddress(), port)) {
+            return;
+        }
+        ConnectionState state = new ConnectionState(api, Kind.CLIENT, System.nanoTime(), host, port);
+        synchronized (state) {
+            state.peer = peer;
+            state.connectingThread = Thread.currentThread();
+        }
+        table.put(socket, state);
+    }
+
+    @Override
+    public void connectEnded(Object socket, Throwable failure) {
+        ConnectionState state = table.get(socket);
+        if (state == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean ended = false;
+        synchronized (state) {
+            state.connectingThread = null;
+            state.lastIoNanos = now;
+            if (failure == null) {
+                fillAddresses(state, socket);
+            } else {
+                recordException(state, now, failure);
+                Effect effect = state.ending.onFailure(Operation.CONNECT, failure);
+                // The JDK closes a socket whose connect failed: the attempt is over.
+                ended = effect == Effect.DECIDED || state.ending.isDecided();
+            }
+        }
+        if (ended) {
+            endNow(state, now);
+        }
+    }
+
+    @Override
+    public void acceptEnded(Object listenerSocket, Object socket, Throwable failure, String api) {
+        if (failure != null || socket == null || stopped || SocketBridge.isAgentWork()) {
+            return; // A failed accept ends no connection.
+        }
+        SocketInspector inspector = inspectors.get(api);
+        InetSocketAddress peer = inspector == null ? null : inspector.peer(socket);
+        if (peer != null && settings.excluded().excludes(null, peer.getAddress(), peer.getPort())) {
+            return;
+        }
+        ConnectionState state = new ConnectionState(api, Kind.SERVER, System.nanoTime(), null, 0);
+        synchronized (state) {
+            state.peer = peer;
+            state.local = inspector == null ? null : inspector.local(socket);
+        }
+        table.put(socket, state);
+    }
+
+    @Override
+    public void read(Object socket, long n, Throwable failure) {
+        if (n > 0) {
+            ConnectionState state = table.get(socket);
+            if (state != null) {
+                state.bytesRead += n;
+                state.lastIoNanos = System.nanoTime();
+            }
+            return;
+        }
+        if (n < 0 || failure != null) {
+            rareRead(socket, n, failure);
+        }
+    }
+
+    @Override
+    public void write(Object socket, long n, Throwable failure) {
+        if (failure == null) {
+            if (n > 0) {
+                ConnectionState state = table.get(socket);
+                if (state != null) {
+                    state.bytesWritten += n;
+                    state.lastIoNanos = System.nanoTime();
+                }
+            }
+            return;
+        }
+        ConnectionState state = table.get(socket);
+        if (state != null) {
+            onFailure(state, Operation.WRITE, failure, System.nanoTime());
+        }
+    }
+
+    private void rareRead(Object socket, long n, Throwable failure) {
+        ConnectionState state = table.get(socket);
+        if (state == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (failure != null) {
+            onFailure(state, Operation.READ, failure, now);
+            return;
+        }
+        synchronized (state) {
+            Effect effect = state.ending.onEndOfStream();
+            if (effect == Effect.DECIDED || state.eofEvents++ == 0) {
+                // One event for the first end of stream; applications often read -1 repeatedly.
+                state.addEvent("socket.eof", now, Map.of("socket.eof.after_local_shutdown",
+                        effect == Effect.NOT_ENDING));
+            }
+        }
+    }
+
+    private void onFailure(ConnectionState state, Operation operation, Throwable failure, long now) {
+        synchronized (state) {
+            if (failure instanceof SocketTimeoutException && !FailureTable.classify(operation, failure).terminal()) {
+                state.lastTimeoutNanos = now;
+                Map<String, Object> attributes = new LinkedHashMap<>();
+                attributes.put("socket.operation", operation.detectedBy());
+                attributes.put("exception.message", String.valueOf(failure.getMessage()));
+                state.addEvent("socket.timeout", now, attributes);
+                return;
+            }
+            recordException(state, now, failure);
+            Effect effect = state.ending.onFailure(operation, failure);
+            if (effect == Effect.USE_AFTER_CLOSE) {
+                Map<String, Object> attributes = new LinkedHashMap<>();
+                attributes.put("socket.operation", operation.detectedBy());
+                attributes.put("thread.name", Thread.currentThread().getName());
+                if (settings.closeCallSite()) {
+                    CallSite.addTo(attributes, settings.callSiteDepth());
+                }
+                state.addEvent("socket.use_after_close", now, attributes);
+            }
+        }
+    }
+
+    @Override
+    public void closing(Object socket) {
+        ConnectionState state = table.get(socket);
+        if (state == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        synchronized (state) {
+            if (state.connectingThread == Thread.currentThread()) {
+                return; // The JDK closing a socket whose connect failed; connectEnded decides.
+            }
+            if (state.ending.isClosed()) {
+                return; // close() is idempotent
+            }
+            if (state.local == null) {
+                fillAddresses(state, socket); // last chance: the descriptor is still open
+            }
+            SocketInspector inspector = inspectors.get(state.api());
+            int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
+            boolean interrupted = Thread.currentThread().isInterrupted();
+            boolean timedOut = state.lastTimeoutNanos != 0 && state.lastTimeoutNanos > state.lastIoNanos;
+            state.ending.onClose(threadsInIo, interrupted, timedOut);
+            state.closeNanos = now;
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            attributes.put("thread.name", Thread.currentThread().getName());
+            if (threadsInIo > 0) {
+                attributes.put("socket.close.threads_in_io", (long) threadsInIo);
+            }
+            if (settings.closeCallSite()) {
+                CallSite.addTo(attributes, settings.callSiteDepth());
+            }
+            state.addEvent("socket.close", now, attributes);
+        }
+        if (settings.graceNanos() <= 0 || !closing.offer(state)) {
+            if (settings.graceNanos() > 0) {
+                droppedGrace.incrementAndGet();
+            }
+            endNow(state, now);
+        }
+    }
+
+    @Override
+    public void shutdown(Object socket, boolean input, Throwable failure) {
+        ConnectionState state = table.get(socket);
+        if (state == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (failure != null) {
+            onFailure(state, Operation.SHUTDOWN, failure, now);
+            return;
+        }
+        synchronized (state) {
+            state.ending.onShutdown(input);
+            state.addEvent("socket.shutdown", now, Map.of("socket.shutdown.direction", input ? "input" : "output"));
+        }
+    }
+
+    // ---- ending -------------------------------------------------------------------------------------------
+
+    private void recordException(ConnectionState state, long now, Throwable failure) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("exception.type", failure.getClass().getName());
+        if (failure.getMessage() != null) {
+            attributes.put("exception.message", failure.getMessage());
+        }
+        state.addEvent("exception", now, attributes);
+    }
+
+    private void fillAddresses(ConnectionState state, Object socket) {
+        SocketInspector inspector = inspectors.get(state.api());
+        if (inspector == null) {
+            return;
+        }
+        InetSocketAddress peer = inspector.peer(socket);
+        if (peer != null) {
+            state.peer = peer;
+        }
+        InetSocketAddress local = inspector.local(socket);
+        if (local != null) {
+            state.local = local;
+        }
+    }
+
+    /** Removes the connection from the table and hands it to the listener, exactly once. */
+    private void endNow(ConnectionState state, long now) {
+        synchronized (state) {
+            if (state.endNanos != 0) {
+                return;
+            }
+            state.endNanos = now;
+        }
+        table.remove(state);
+        try {
+            listener.connectionEnded(state);
+        } catch (Throwable t) {
+            internalErrors.incrementAndGet();
+        }
+    }
+
+    private void runLifecycle() {
+        while (!stopped) {
+            try {
+                endDueClosings(System.nanoTime(), false);
+                for (ConnectionState leaked : table.collected()) {
+                    long now = System.nanoTime();
+                    synchronized (leaked) {
+                        leaked.ending.onCollected();
+                        leaked.addEvent("socket.leaked", now, Map.of());
+                    }
+                    endNow(leaked, now);
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable t) {
+                internalErrors.incrementAndGet();
+            }
+        }
+    }
+
+    private void endDueClosings(long now, boolean all) {
+        for (ConnectionState state; (state = closing.peek()) != null; ) {
+            long closedAt;
+            synchronized (state) {
+                closedAt = state.closeNanos;
+            }
+            if (!all && now - closedAt < settings.graceNanos()) {
+                return; // the queue is in close order: the rest are younger
+            }
+            closing.poll();
+            endNow(state, closedAt);
+        }
+    }
+
+    /**
+     * Ends everything at process exit: closed connections without waiting for their grace period, and those
+     * still open as closed by the exit.
+     */
+    public void shutdown() {
+        stopped = true;
+        lifecycle.interrupt();
+        try {
+            lifecycle.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        endDueClosings(System.nanoTime(), true);
+        List<ConnectionState> open = new ArrayList<>(table.all());
+        long now = System.nanoTime();
+        for (ConnectionState state : open) {
+            synchronized (state) {
+                if (state.endNanos != 0) {
+                    continue;
+                }
+                if (state.ending.isClosed()) {
+                    endNow(state, state.closeNanos);
+                    continue;
+                }
+                state.ending.onProcessExit();
+                state.addEvent("socket.process_exit", now, Map.of());
+            }
+            endNow(state, now);
+        }
+    }
+
+    public long droppedGracePeriods() {
+        return droppedGrace.get();
+    }
+
+    public long internalErrors() {
+        return internalErrors.get();
+    }
+
+    public int trackedConnections() {
+        return table.size();
+    }
+}

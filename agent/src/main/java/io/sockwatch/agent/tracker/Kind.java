@@ -1,0 +1,11 @@
+package io.sockwatch.agent.tracker;
+
+/** How this process came to hold the connection. */
+public enum Kind {
+    /** We connected to the peer. */
+    CLIENT,
+    /** We accepted the peer's connection. */
+    SERVER,
+    /** First seen in the middle of its life. */
+    UNKNOWN
+}

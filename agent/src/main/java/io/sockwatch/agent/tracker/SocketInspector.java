@@ -1,0 +1,19 @@
+package io.sockwatch.agent.tracker;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Reads what the tracker needs from one kind of JDK socket object, outside the hot path. Implemented per JDK
+ * class by the instrumentation layer, which knows that class's fields.
+ */
+public interface SocketInspector {
+
+    /** The peer's address, or null when unknown. */
+    InetSocketAddress peer(Object socket);
+
+    /** The local address, or null when unknown; only valid while the socket is open. */
+    InetSocketAddress local(Object socket);
+
+    /** How many threads are blocked in I/O on the socket right now (0 when unknown). */
+    int threadsInIo(Object socket);
+}

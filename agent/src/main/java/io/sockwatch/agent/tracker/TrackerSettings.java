@@ -1,0 +1,14 @@
+package io.sockwatch.agent.tracker;
+
+/**
+ * What the tracker needs from the configuration.
+ *
+ * @param closeCallSite whether to record where the application closed a socket (and used it after close)
+ * @param callSiteDepth how many application frames to keep
+ * @param graceNanos    how long a closed connection stays open for late signals before its span ends
+ * @param maxPending    how many closed connections may wait for their grace period; beyond it they end at once
+ * @param excluded      peers whose connections are not tracked
+ */
+public record TrackerSettings(boolean closeCallSite, int callSiteDepth, long graceNanos, int maxPending,
+                              PeerFilter excluded) {
+}

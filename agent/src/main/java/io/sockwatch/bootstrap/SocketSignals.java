@@ -1,0 +1,32 @@
+package io.sockwatch.bootstrap;
+
+/**
+ * What the instrumented JDK socket classes report. Implemented by the connection tracker, which lives in the
+ * agent's own class loader; this interface lives in the bootstrap loader so that JDK classes can call it.
+ *
+ * <p>{@code socket} is the JDK object that owns the connection state (for java.net.Socket: its SocketImpl).
+ * Implementations must be cheap on {@link #read} and {@link #write} with progress: no allocation, no lock.
+ */
+public interface SocketSignals {
+
+    /** A connect attempt starts; {@code remote} is the SocketAddress the application asked for. */
+    void connectStarted(Object socket, Object remote, int timeoutMillis, String api);
+
+    /** The connect attempt ended, with {@code failure} null on success. */
+    void connectEnded(Object socket, Throwable failure);
+
+    /** An accept on {@code listener} ended; on success {@code socket} is the accepted connection. */
+    void acceptEnded(Object listener, Object socket, Throwable failure, String api);
+
+    /** A read returned {@code n} bytes (-1 at end of stream) or failed with {@code failure}. */
+    void read(Object socket, long n, Throwable failure);
+
+    /** A write transferred {@code n} bytes or failed with {@code failure}. */
+    void write(Object socket, long n, Throwable failure);
+
+    /** The application closes the socket (called before the JDK releases it). */
+    void closing(Object socket);
+
+    /** One direction was shut down ({@code input} true for shutdownInput). */
+    void shutdown(Object socket, boolean input, Throwable failure);
+}
