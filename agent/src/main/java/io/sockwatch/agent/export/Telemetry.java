@@ -1,6 +1,7 @@
 package io.sockwatch.agent.export;
 
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.logging.LoggingSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import java.util.HashMap;
@@ -44,7 +45,8 @@ public final class Telemetry {
         try {
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
-                    .addSpanExporterCustomizer((exporter, config) -> new AgentWorkSpanExporter(exporter))
+                    .addSpanExporterCustomizer((exporter, config) -> new AgentWorkSpanExporter(
+                            exporter instanceof LoggingSpanExporter ? new ConsoleSpanExporter(System.err) : exporter))
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
