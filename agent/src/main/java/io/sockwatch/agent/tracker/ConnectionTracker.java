@@ -168,7 +168,7 @@ public final class ConnectionTracker implements SocketSignals {
         }
         synchronized (state) {
             Effect effect = state.ending.onEndOfStream();
-            if (effect == Effect.DECIDED || state.eofEvents++ == 0) {
+            if (state.eofEvents++ == 0) {
                 // One event for the first end of stream; applications often read -1 repeatedly.
                 state.addEvent("socket.eof", now, Map.of("socket.eof.after_local_shutdown",
                         effect == Effect.NOT_ENDING));

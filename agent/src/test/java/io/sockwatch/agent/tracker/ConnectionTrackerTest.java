@@ -1,0 +1,269 @@
+package io.sockwatch.agent.tracker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sockwatch.agent.classify.Origin;
+import io.sockwatch.agent.classify.Reason;
+import io.sockwatch.agent.classify.Verdict;
+import io.sockwatch.bootstrap.SocketBridge;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The tracker fed with the signal sequences the JDK produces, without instrumentation. */
+class ConnectionTrackerTest {
+
+    private static final String API = "test";
+    private static final InetSocketAddress PEER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+    private static final InetSocketAddress LOCAL = new InetSocketAddress(InetAddress.getLoopbackAddress(), 50000);
+
+    private final LinkedBlockingQueue<ConnectionState> ended = new LinkedBlockingQueue<>();
+    private final FakeInspector inspector = new FakeInspector();
+    private ConnectionTracker tracker;
+
+    private ConnectionTracker tracker(long graceMillis, PeerFilter excluded) {
+        tracker = new ConnectionTracker(new TrackerSettings(true, 3, TimeUnit.MILLISECONDS.toNanos(graceMillis), 16,
+                excluded), ended::add);
+        tracker.registerInspector(API, inspector);
+        tracker.start();
+        return tracker;
+    }
+
+    @AfterEach
+    void stop() {
+        if (tracker != null) {
+            tracker.shutdown();
+        }
+    }
+
+    private ConnectionState next() throws InterruptedException {
+        ConnectionState s = ended.poll(5, TimeUnit.SECONDS);
+        assertNotNull(s, "no connection ended");
+        return s;
+    }
+
+    private static void assertVerdict(ConnectionState s, Origin origin, Reason reason, String detectedBy) {
+        Verdict v = s.verdict();
+        assertEquals(origin, v.origin(), () -> "verdict " + v + ", events " + names(s));
+        assertEquals(reason, v.reason(), () -> "verdict " + v);
+        assertEquals(detectedBy, v.detectedBy().detectedBy(), () -> "verdict " + v);
+    }
+
+    private static List<String> names(ConnectionState s) {
+        return s.events().stream().map(ConnectionEvent::name).collect(Collectors.toList());
+    }
+
+    private Object connected(ConnectionTracker t) {
+        Object socket = new Object();
+        t.connectStarted(socket, new InetSocketAddress("localhost", 8080), 0, API);
+        t.connectEnded(socket, null);
+        return socket;
+    }
+
+    @Test
+    void peerFinThenClose() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = connected(t);
+        t.write(socket, 10, null);
+        t.read(socket, 5, null);
+        t.read(socket, -1, null);
+        t.read(socket, -1, null);
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "read");
+        assertEquals(5, s.bytesRead());
+        assertEquals(10, s.bytesWritten());
+        assertEquals(List.of("socket.eof", "socket.close"), names(s), "one eof event however often -1 is read");
+        assertEquals(PEER, s.peer());
+        assertEquals(LOCAL, s.local());
+        assertEquals("localhost", s.requestedHost());
+        assertEquals(8080, s.requestedPort());
+        assertEquals(Kind.CLIENT, s.kind());
+    }
+
+    @Test
+    void refusedConnectEndsAtOnceAndIgnoresTheJdksOwnClose() throws Exception {
+        ConnectionTracker t = tracker(10_000, PeerFilter.none());
+        Object socket = new Object();
+        t.connectStarted(socket, new InetSocketAddress("127.0.0.1", 1), 0, API);
+        t.closing(socket); // NioSocketImpl closes the socket itself before rethrowing
+        t.connectEnded(socket, new ConnectException("Connection refused"));
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_RST, Reason.REFUSED, "connect");
+        assertEquals("java.net.ConnectException", s.verdict().errorType());
+        assertEquals(List.of("exception"), names(s));
+        assertEquals(0, t.trackedConnections());
+    }
+
+    @Test
+    void readTimeoutThenCloseIsATimeout() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = connected(t);
+        t.read(socket, 0, new SocketTimeoutException("Read timed out"));
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.TIMEOUT, Reason.READ_TIMEOUT, "read");
+        assertEquals(List.of("socket.timeout", "socket.close"), names(s));
+    }
+
+    @Test
+    void readTimeoutFollowedByProgressIsNotTheReason() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = connected(t);
+        t.read(socket, 0, new SocketTimeoutException("Read timed out"));
+        Thread.sleep(2); // progress strictly after the timeout
+        t.read(socket, 3, null);
+        t.closing(socket);
+        assertVerdict(next(), Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
+    }
+
+    @Test
+    void useAfterCloseLandsOnTheSpanDuringTheGracePeriod() throws Exception {
+        ConnectionTracker t = tracker(300, PeerFilter.none());
+        Object socket = connected(t);
+        t.closing(socket);
+        t.read(socket, 0, new SocketException("Socket closed"));
+        assertTrue(ended.isEmpty(), "the span waits for the grace period");
+        ConnectionState s = next();
+        assertVerdict(s, Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
+        assertEquals(List.of("socket.close", "exception", "socket.use_after_close"), names(s));
+        Object callSite = s.events().get(2).attributes().get("code.function.name");
+        assertNotNull(callSite, "use after close carries the call site");
+    }
+
+    @Test
+    void closeFromAnotherThreadWhileOneIsBlockedIsAsyncAndItsWakeUpIsNotMisuse() throws Exception {
+        ConnectionTracker t = tracker(200, PeerFilter.none());
+        Object socket = connected(t);
+        inspector.threadsInIo = 1;
+        t.closing(socket);
+        t.read(socket, 0, new SocketException("Socket closed"));
+        ConnectionState s = next();
+        assertVerdict(s, Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE, "close");
+        assertFalse(names(s).contains("socket.use_after_close"), names(s).toString());
+    }
+
+    @Test
+    void resetIsNotOverwrittenByLaterSignals() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = connected(t);
+        t.read(socket, 0, new SocketException("Connection reset"));
+        t.write(socket, 0, new SocketException("Broken pipe"));
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_RST, Reason.RESET, "read");
+        assertEquals(List.of("exception", "exception", "socket.close"), names(s));
+    }
+
+    @Test
+    void shutdownOutputIsOurFin() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = connected(t);
+        t.shutdown(socket, false, null);
+        t.read(socket, -1, null);
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.LOCAL_CLOSE, Reason.SHUTDOWN_OUTPUT, "close");
+        assertEquals("output", s.events().get(0).attributes().get("socket.shutdown.direction"));
+    }
+
+    @Test
+    void acceptedConnectionsAreServerSpans() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = new Object();
+        t.acceptEnded(new Object(), socket, null, API);
+        t.closing(socket);
+        ConnectionState s = next();
+        assertEquals(Kind.SERVER, s.kind());
+        assertEquals(PEER, s.peer());
+        assertVerdict(s, Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
+    }
+
+    @Test
+    void excludedPeersAndAgentThreadsAreNotTracked() throws Exception {
+        PeerFilter excluded = PeerFilter.parse(List.of("localhost:8080"), new ArrayList<>());
+        ConnectionTracker t = tracker(0, excluded);
+        connected(t);
+        Object accepted = new Object();
+        t.acceptEnded(new Object(), accepted, null, API); // peer 127.0.0.1:8080 is excluded by address too
+        assertEquals(0, t.trackedConnections());
+
+        ConnectionTracker t2 = tracker(0, PeerFilter.none());
+        SocketBridge.markAgentWork(true);
+        try {
+            connected(t2);
+        } finally {
+            SocketBridge.markAgentWork(false);
+        }
+        assertEquals(0, t2.trackedConnections());
+        connected(t2);
+        assertEquals(1, t2.trackedConnections());
+        t.shutdown();
+    }
+
+    @Test
+    void openConnectionsEndAtProcessExit() throws Exception {
+        ConnectionTracker t = tracker(10_000, PeerFilter.none());
+        Object open = connected(t);
+        Object closed = connected(t);
+        t.closing(closed);
+        t.shutdown();
+        List<ConnectionState> all = List.of(next(), next());
+        ConnectionState exit = all.stream().filter(s -> s.verdict().reason() == Reason.PROCESS_EXIT).findFirst()
+                .orElseThrow();
+        assertVerdict(exit, Origin.LOCAL_CLOSE, Reason.PROCESS_EXIT, "close");
+        assertTrue(all.stream().anyMatch(s -> s.verdict().reason() == Reason.CLOSE), "closed one flushed too");
+        assertNotNull(open);
+        tracker = null;
+    }
+
+    @Test
+    void socketsCollectedWithoutCloseAreLeaked() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        openAndDrop(t);
+        ConnectionState s = null;
+        for (int i = 0; i < 100 && s == null; i++) {
+            System.gc();
+            s = ended.poll(50, TimeUnit.MILLISECONDS);
+        }
+        assertNotNull(s, "leak not reported");
+        assertVerdict(s, Origin.LEAKED, Reason.GC, "gc");
+        assertEquals(3, s.bytesRead());
+    }
+
+    private void openAndDrop(ConnectionTracker t) {
+        Object socket = connected(t);
+        t.read(socket, 3, null);
+    }
+
+    private static final class FakeInspector implements SocketInspector {
+        volatile int threadsInIo;
+
+        @Override
+        public InetSocketAddress peer(Object socket) {
+            return PEER;
+        }
+
+        @Override
+        public InetSocketAddress local(Object socket) {
+            return LOCAL;
+        }
+
+        @Override
+        public int threadsInIo(Object socket) {
+            return threadsInIo;
+        }
+    }
+}
