@@ -2,14 +2,18 @@ package io.sockwatch.agent.export;
 
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.exporter.logging.LoggingSpanExporter;
+import io.opentelemetry.exporter.logging.otlp.OtlpJsonLoggingSpanExporter;
+import io.opentelemetry.exporter.logging.otlp.internal.traces.OtlpStdoutSpanExporterBuilder;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /**
  * sockwatch's private OpenTelemetry SDK, configured by the standard {@code otel.*} / {@code OTEL_*} settings
@@ -45,8 +49,7 @@ public final class Telemetry {
         try {
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
-                    .addSpanExporterCustomizer((exporter, config) -> new AgentWorkSpanExporter(
-                            exporter instanceof LoggingSpanExporter ? new ConsoleSpanExporter(System.err) : exporter))
+                    .addSpanExporterCustomizer((exporter, config) -> new AgentWorkSpanExporter(withoutJul(exporter)))
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
@@ -56,6 +59,23 @@ public final class Telemetry {
                     + "); connections are tracked but no spans are exported");
             return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints);
         }
+    }
+
+    /**
+     * The SDK's console exporters log through java.util.logging, whose shutdown hook resets its handlers while
+     * ours flushes: the last spans of a short-lived program would vanish. These write to stderr directly.
+     */
+    private static SpanExporter withoutJul(SpanExporter exporter) {
+        if (exporter instanceof LoggingSpanExporter) {
+            return new ConsoleSpanExporter(System.err);
+        }
+        if (exporter instanceof OtlpJsonLoggingSpanExporter) {
+            return new OtlpStdoutSpanExporterBuilder(Logger.getLogger(Telemetry.class.getName()))
+                    .setOutput(System.err)
+                    .setWrapperJsonObject(true)
+                    .build();
+        }
+        return exporter;
     }
 
     private static boolean mentionsServiceName(String resourceAttributes) {

@@ -20,7 +20,7 @@ public final class Instrumenter {
 
     /** Every JDK class sockwatch knows how to instrument. */
     static List<TypeInstrumentation> all() {
-        return List.of(new NioSocketImplInstrumentation());
+        return List.of(new NioSocketImplInstrumentation(), new SocketInstrumentation());
     }
 
     private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
@@ -50,21 +50,36 @@ public final class Instrumenter {
                         null);
                 continue;
             }
-            List<MethodSignature> missing = ti.requiredMethods().stream().filter(m -> !m.isDeclaredBy(type)).toList();
+            List<Object> missing = new ArrayList<>(
+                    ti.requiredMethods().stream().filter(m -> !m.isDeclaredBy(type)).toList());
+            ti.requiredFields().stream().filter(f -> !declaresField(type, f)).forEach(missing::add);
             if (!missing.isEmpty()) {
                 Unsupported.report(ti.typeName() + " lacks " + missing + "; " + ti.api()
                         + " connections are not observed", null);
                 continue;
             }
-            tracker.registerInspector(ti.api(), ti.inspector());
+            if (ti.inspector() != null) {
+                tracker.registerInspector(ti.api(), ti.inspector());
+            }
             builder = builder.type(named(ti.typeName()))
                     .transform((b, typeDescription, classLoader, module, domain) -> b.visit(ti.advice()));
-            apis.add(ti.api());
+            if (!apis.contains(ti.api())) {
+                apis.add(ti.api());
+            }
         }
         if (!apis.isEmpty()) {
             builder.installOn(inst);
         }
         return apis;
+    }
+
+    private static boolean declaresField(Class<?> type, String name) {
+        try {
+            type.getDeclaredField(name);
+            return true;
+        } catch (NoSuchFieldException e) {
+            return false;
+        }
     }
 
     private static Class<?> load(String name) {

@@ -40,6 +40,31 @@ final class SocketImplInspector implements SocketInspector {
         LOCALPORT = localport;
     }
 
+    private static final VarHandle DELEGATE = delegateField();
+
+    /** java.net.DelegatingSocketImpl (SOCKS and HTTP CONNECT wrappers) holds the platform implementation. */
+    private static VarHandle delegateField() {
+        try {
+            Class<?> type = Class.forName("java.net.DelegatingSocketImpl", false, null);
+            return MethodHandles.privateLookupIn(type, MethodHandles.lookup())
+                    .findVarHandle(type, "delegate", SocketImpl.class);
+        } catch (ClassNotFoundException e) {
+            return null; // not on this JDK: no wrapper to see through
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Unsupported.report("java.net.DelegatingSocketImpl field delegate (use after close of a socket created "
+                    + "with new Socket() is not reported)", e);
+            return null;
+        }
+    }
+
+    @Override
+    public Object unwrap(Object socket) {
+        if (DELEGATE == null || !DELEGATE.coordinateTypes().get(0).isInstance(socket)) {
+            return null;
+        }
+        return DELEGATE.get(socket);
+    }
+
     /** Per implementation class: the handles of its reader and writer thread fields, or an empty array. */
     private final ConcurrentHashMap<Class<?>, VarHandle[]> ioThreadFields = new ConcurrentHashMap<>();
 

@@ -16,7 +16,13 @@ public interface TypeInstrumentation {
     /** Methods that must exist with these exact parameters, or the class is reported as unsupported. */
     List<MethodSignature> requiredMethods();
 
+    /** Fields the advice reads, by name; their absence makes the class unsupported. */
+    default List<String> requiredFields() {
+        return List.of();
+    }
+
     AsmVisitorWrapper advice();
 
+    /** How to read this class's sockets, or null when connections are tracked through another class. */
     SocketInspector inspector();
 }

@@ -150,14 +150,28 @@ public final class ConnectionTracker implements SocketSignals {
             }
             return;
         }
-        ConnectionState state = table.get(socket);
+        ConnectionState state = stateOfWrapped(socket);
         if (state != null) {
             onFailure(state, Operation.WRITE, failure, System.nanoTime());
         }
     }
 
-    private void rareRead(Object socket, long n, Throwable failure) {
+    /** The state of {@code socket} or, on rare paths only, of the connection it wraps. */
+    private ConnectionState stateOfWrapped(Object socket) {
         ConnectionState state = table.get(socket);
+        if (state == null) {
+            for (SocketInspector inspector : inspectors.values()) {
+                Object inner = inspector.unwrap(socket);
+                if (inner != null && (state = table.get(inner)) != null) {
+                    break;
+                }
+            }
+        }
+        return state;
+    }
+
+    private void rareRead(Object socket, long n, Throwable failure) {
+        ConnectionState state = stateOfWrapped(socket);
         if (state == null) {
             return;
         }

@@ -14,6 +14,14 @@ public interface SocketInspector {
     /** The local address, or null when unknown; only valid while the socket is open. */
     InetSocketAddress local(Object socket);
 
+    /**
+     * The object that carries the connection when {@code socket} is only a wrapper around it (for example
+     * java.net.Socket's SOCKS wrapper around NioSocketImpl on JDK 17), or null when it is not a wrapper.
+     */
+    default Object unwrap(Object socket) {
+        return null;
+    }
+
     /** How many threads are blocked in I/O on the socket right now (0 when unknown). */
     int threadsInIo(Object socket);
 }
