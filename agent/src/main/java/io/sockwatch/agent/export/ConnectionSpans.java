@@ -13,6 +13,8 @@ import io.sockwatch.agent.tracker.ConnectionListener;
 import io.sockwatch.agent.tracker.ConnectionState;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,25 +64,16 @@ public final class ConnectionSpans implements ConnectionListener {
 
     static Attributes attributes(ConnectionState c, Verdict verdict) {
         AttributesBuilder a = Attributes.builder();
-        a.put("network.transport", "tcp");
-        InetSocketAddress peer = c.peer();
-        InetSocketAddress local = c.local();
-        InetSocketAddress any = peer != null ? peer : local;
-        if (any != null && any.getAddress() != null) {
-            a.put("network.type", any.getAddress() instanceof Inet6Address ? "ipv6" : "ipv4");
+        SocketAddress peer = c.peer();
+        SocketAddress local = c.local();
+        boolean unix = peer instanceof UnixDomainSocketAddress || local instanceof UnixDomainSocketAddress;
+        a.put("network.transport", unix ? "unix" : "tcp");
+        SocketAddress any = peer != null ? peer : local;
+        if (any instanceof InetSocketAddress isa && isa.getAddress() != null) {
+            a.put("network.type", isa.getAddress() instanceof Inet6Address ? "ipv6" : "ipv4");
         }
-        if (peer != null) {
-            if (peer.getAddress() != null) {
-                a.put("network.peer.address", peer.getAddress().getHostAddress());
-            }
-            a.put("network.peer.port", (long) peer.getPort());
-        }
-        if (local != null) {
-            if (local.getAddress() != null) {
-                a.put("network.local.address", local.getAddress().getHostAddress());
-            }
-            a.put("network.local.port", (long) local.getPort());
-        }
+        putAddress(a, "network.peer", peer);
+        putAddress(a, "network.local", local);
         if (c.requestedHost() != null) {
             a.put("server.address", c.requestedHost());
             a.put("server.port", (long) c.requestedPort());
@@ -99,6 +92,17 @@ public final class ConnectionSpans implements ConnectionListener {
             a.put("socket.events.dropped", (long) c.droppedEvents());
         }
         return a.build();
+    }
+
+    private static void putAddress(AttributesBuilder a, String prefix, SocketAddress address) {
+        if (address instanceof InetSocketAddress isa) {
+            if (isa.getAddress() != null) {
+                a.put(prefix + ".address", isa.getAddress().getHostAddress());
+            }
+            a.put(prefix + ".port", (long) isa.getPort());
+        } else if (address instanceof UnixDomainSocketAddress uds && !uds.getPath().toString().isEmpty()) {
+            a.put(prefix + ".address", uds.getPath().toString());
+        }
     }
 
     static Attributes toAttributes(Map<String, Object> values) {

@@ -20,7 +20,8 @@ public final class Instrumenter {
 
     /** Every JDK class sockwatch knows how to instrument. */
     static List<TypeInstrumentation> all() {
-        return List.of(new NioSocketImplInstrumentation(), new SocketInstrumentation());
+        return List.of(new NioSocketImplInstrumentation(), new SocketInstrumentation(),
+                new SocketChannelImplInstrumentation(), new ServerSocketChannelImplInstrumentation());
     }
 
     private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketImpl;
 import java.net.SocketOptions;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,7 +70,7 @@ final class SocketImplInspector implements SocketInspector {
     private final ConcurrentHashMap<Class<?>, VarHandle[]> ioThreadFields = new ConcurrentHashMap<>();
 
     @Override
-    public InetSocketAddress peer(Object socket) {
+    public SocketAddress peer(Object socket) {
         if (ADDRESS == null) {
             return null;
         }
@@ -79,7 +80,7 @@ final class SocketImplInspector implements SocketInspector {
     }
 
     @Override
-    public InetSocketAddress local(Object socket) {
+    public SocketAddress local(Object socket) {
         if (LOCALPORT == null) {
             return null;
         }

@@ -2,7 +2,7 @@ package io.sockwatch.agent.tracker;
 
 import io.sockwatch.agent.classify.ConnectionEnding;
 import io.sockwatch.agent.classify.Verdict;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,9 +34,11 @@ public final class ConnectionState {
     final ConnectionEnding ending = new ConnectionEnding();
     long lastTimeoutNanos;
     int eofEvents;
-    InetSocketAddress peer;
-    InetSocketAddress local;
+    SocketAddress peer;
+    SocketAddress local;
+    /** The thread inside connect/finishConnect while a connect is pending, else null. */
     Thread connectingThread;
+    boolean connectPending;
     long closeNanos;
     long endNanos;
     private List<ConnectionEvent> events;
@@ -90,11 +92,11 @@ public final class ConnectionState {
         return requestedPort;
     }
 
-    public synchronized InetSocketAddress peer() {
+    public synchronized SocketAddress peer() {
         return peer;
     }
 
-    public synchronized InetSocketAddress local() {
+    public synchronized SocketAddress local() {
         return local;
     }
 

@@ -6,6 +6,7 @@ import io.sockwatch.agent.classify.Operation;
 import io.sockwatch.bootstrap.SocketBridge;
 import io.sockwatch.bootstrap.SocketSignals;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,26 +57,44 @@ public final class ConnectionTracker implements SocketSignals {
 
     // ---- signals from the bridge --------------------------------------------------------------------------
 
+    /**
+     * A connect starts; {@code remote == null} means a pending non-blocking connect continues (finishConnect) on
+     * the current thread.
+     */
     @Override
     public void connectStarted(Object socket, Object remote, int timeoutMillis, String api) {
+        if (remote == null) {
+            ConnectionState pending = table.get(socket);
+            if (pending != null) {
+                synchronized (pending) {
+                    if (pending.connectPending) {
+                        pending.connectingThread = Thread.currentThread();
+                    }
+                }
+            }
+            return;
+        }
         if (stopped || SocketBridge.isAgentWork()) {
             return;
         }
         String host = null;
         int port = 0;
-        InetSocketAddress peer = null;
+        SocketAddress peer = null;
         if (remote instanceof InetSocketAddress isa) {
             host = isa.getHostString();
             port = isa.getPort();
             peer = isa.isUnresolved() ? null : isa;
-        }
-        if (settings.excluded().excludes(host, peer == null ? null : peer.getAddress(), port)) {
-            return;
+            if (settings.excluded().excludes(host, isa.getAddress(), port)) {
+                return;
+            }
+        } else if (remote instanceof SocketAddress other) {
+            peer = other; // a Unix domain socket path
         }
         ConnectionState state = new ConnectionState(api, Kind.CLIENT, System.nanoTime(), host, port);
         synchronized (state) {
             state.peer = peer;
             state.connectingThread = Thread.currentThread();
+            state.connectPending = true;
         }
         table.put(socket, state);
     }
@@ -89,6 +108,10 @@ public final class ConnectionTracker implements SocketSignals {
         long now = System.nanoTime();
         boolean ended = false;
         synchronized (state) {
+            if (!state.connectPending) {
+                return; // finishConnect on a connected channel
+            }
+            state.connectPending = false;
             state.connectingThread = null;
             state.lastIoNanos = now;
             if (failure == null) {
@@ -111,8 +134,8 @@ public final class ConnectionTracker implements SocketSignals {
             return; // A failed accept ends no connection.
         }
         SocketInspector inspector = inspectors.get(api);
-        InetSocketAddress peer = inspector == null ? null : inspector.peer(socket);
-        if (peer != null && settings.excluded().excludes(null, peer.getAddress(), peer.getPort())) {
+        SocketAddress peer = inspector == null ? null : inspector.peer(socket);
+        if (peer instanceof InetSocketAddress isa && settings.excluded().excludes(null, isa.getAddress(), isa.getPort())) {
             return;
         }
         ConnectionState state = new ConnectionState(api, Kind.SERVER, System.nanoTime(), null, 0);
@@ -233,7 +256,8 @@ public final class ConnectionTracker implements SocketSignals {
             }
             SocketInspector inspector = inspectors.get(state.api());
             int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
-            boolean interrupted = Thread.currentThread().isInterrupted();
+            boolean interrupted = Thread.currentThread().isInterrupted()
+                    || (inspector != null && inspector.closedByInterrupt(socket));
             boolean timedOut = state.lastTimeoutNanos != 0 && state.lastTimeoutNanos > state.lastIoNanos;
             state.ending.onClose(threadsInIo, interrupted, timedOut);
             state.closeNanos = now;
@@ -288,11 +312,11 @@ public final class ConnectionTracker implements SocketSignals {
         if (inspector == null) {
             return;
         }
-        InetSocketAddress peer = inspector.peer(socket);
+        SocketAddress peer = inspector.peer(socket);
         if (peer != null) {
             state.peer = peer;
         }
-        InetSocketAddress local = inspector.local(socket);
+        SocketAddress local = inspector.local(socket);
         if (local != null) {
             state.local = local;
         }

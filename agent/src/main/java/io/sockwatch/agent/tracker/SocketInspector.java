@@ -1,6 +1,6 @@
 package io.sockwatch.agent.tracker;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * Reads what the tracker needs from one kind of JDK socket object, outside the hot path. Implemented per JDK
@@ -8,11 +8,16 @@ import java.net.InetSocketAddress;
  */
 public interface SocketInspector {
 
-    /** The peer's address, or null when unknown. */
-    InetSocketAddress peer(Object socket);
+    /** The peer's address (InetSocketAddress, or UnixDomainSocketAddress), or null when unknown. */
+    SocketAddress peer(Object socket);
 
     /** The local address, or null when unknown; only valid while the socket is open. */
-    InetSocketAddress local(Object socket);
+    SocketAddress local(Object socket);
+
+    /** Whether the close now under way was caused by interrupting a thread blocked in I/O on it. */
+    default boolean closedByInterrupt(Object socket) {
+        return false;
+    }
 
     /**
      * The object that carries the connection when {@code socket} is only a wrapper around it (for example

@@ -1,0 +1,89 @@
+package io.sockwatch.agent.instrumentation;
+
+import io.sockwatch.agent.tracker.SocketInspector;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.SocketAddress;
+import java.nio.channels.spi.AbstractInterruptibleChannel;
+
+/**
+ * Reads SocketChannelImpl's own fields ({@code remoteAddress}, {@code localAddress}, {@code readerThread},
+ * {@code writerThread}, the same on JDK 17 and 25) and AbstractInterruptibleChannel's {@code interrupted}, which
+ * is set while an interrupt closes the channel.
+ */
+final class SocketChannelInspector implements SocketInspector {
+
+    private final VarHandle remote;
+    private final VarHandle local;
+    private final VarHandle reader;
+    private final VarHandle writer;
+    private final VarHandle interrupted;
+
+    SocketChannelInspector() {
+        VarHandle r = null;
+        VarHandle l = null;
+        VarHandle rt = null;
+        VarHandle wt = null;
+        VarHandle in = null;
+        try {
+            Class<?> type = Class.forName("sun.nio.ch.SocketChannelImpl", false, null);
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+            r = lookup.findVarHandle(type, "remoteAddress", SocketAddress.class);
+            l = lookup.findVarHandle(type, "localAddress", SocketAddress.class);
+            rt = lookup.findVarHandle(type, "readerThread", long.class);
+            wt = lookup.findVarHandle(type, "writerThread", long.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Unsupported.report("sun.nio.ch.SocketChannelImpl address and thread fields", e);
+        }
+        in = interruptTargetField();
+        remote = r;
+        local = l;
+        reader = rt;
+        writer = wt;
+        interrupted = in;
+    }
+
+    /**
+     * The field an interrupt sets before it closes the channel: {@code Thread interrupted} up to JDK 21 or so,
+     * {@code Object interruptedTarget} on JDK 25.
+     */
+    private static VarHandle interruptTargetField() {
+        Class<?> type = AbstractInterruptibleChannel.class;
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+            for (var field : type.getDeclaredFields()) {
+                if (field.getName().equals("interrupted") || field.getName().equals("interruptedTarget")) {
+                    return lookup.unreflectVarHandle(field);
+                }
+            }
+            Unsupported.report(type.getName() + " has neither 'interrupted' nor 'interruptedTarget' (interrupts are "
+                    + "reported as async_close)", null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Unsupported.report(type.getName() + " interrupt field (interrupts are reported as async_close)", e);
+        }
+        return null;
+    }
+
+    @Override
+    public SocketAddress peer(Object socket) {
+        return remote == null ? null : (SocketAddress) remote.getVolatile(socket);
+    }
+
+    @Override
+    public SocketAddress local(Object socket) {
+        return local == null ? null : (SocketAddress) local.getVolatile(socket);
+    }
+
+    @Override
+    public int threadsInIo(Object socket) {
+        if (reader == null) {
+            return 0;
+        }
+        return ((long) reader.getVolatile(socket) != 0 ? 1 : 0) + ((long) writer.getVolatile(socket) != 0 ? 1 : 0);
+    }
+
+    @Override
+    public boolean closedByInterrupt(Object socket) {
+        return interrupted != null && interrupted.getVolatile(socket) != null;
+    }
+}
