@@ -21,7 +21,9 @@ public final class Instrumenter {
     /** Every JDK class sockwatch knows how to instrument. */
     static List<TypeInstrumentation> all() {
         return List.of(new NioSocketImplInstrumentation(), new SocketInstrumentation(),
-                new SocketChannelImplInstrumentation(), new ServerSocketChannelImplInstrumentation());
+                new SocketChannelImplInstrumentation(), new ServerSocketChannelImplInstrumentation(),
+                new PlainSocketImplInstrumentation(), new PlainSocketStreamsInstrumentation.Input(),
+                new PlainSocketStreamsInstrumentation.Output());
     }
 
     private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
@@ -47,6 +49,9 @@ public final class Instrumenter {
         for (TypeInstrumentation ti : all()) {
             Class<?> type = load(ti.typeName());
             if (type == null) {
+                if (ti.optional()) {
+                    continue;
+                }
                 Unsupported.report(ti.typeName() + " is not present; " + ti.api() + " connections are not observed",
                         null);
                 continue;

@@ -99,6 +99,9 @@ final class SocketImplInspector implements SocketInspector {
     @Override
     public int threadsInIo(Object socket) {
         VarHandle[] fields = ioThreadFields.computeIfAbsent(socket.getClass(), SocketImplInspector::ioThreadFields);
+        if (fields.length == 1) {
+            return Math.max(0, (int) fields[0].getVolatile(socket)); // fdUseCount
+        }
         int n = 0;
         for (VarHandle f : fields) {
             if ((long) f.getVolatile(socket) != 0) {
@@ -108,13 +111,26 @@ final class SocketImplInspector implements SocketInspector {
         return n;
     }
 
-    /** NioSocketImpl records the native thread blocked in read/connect/accept and in write (JDK 13 to 25). */
+    /**
+     * NioSocketImpl records the native thread blocked in read/connect/accept and in write (JDK 13 to 25);
+     * the legacy AbstractPlainSocketImpl counts the threads using its descriptor in {@code fdUseCount}.
+     */
     private static VarHandle[] ioThreadFields(Class<?> type) {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-            return new VarHandle[] {
-                    lookup.findVarHandle(type, "readerThread", long.class),
-                    lookup.findVarHandle(type, "writerThread", long.class)};
+            for (Class<?> c = type; c != null && c != SocketImpl.class; c = c.getSuperclass()) {
+                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+                for (var field : c.getDeclaredFields()) {
+                    if (field.getName().equals("fdUseCount") && field.getType() == int.class) {
+                        return new VarHandle[] {lookup.unreflectVarHandle(field)};
+                    }
+                    if (field.getName().equals("readerThread") && field.getType() == long.class) {
+                        return new VarHandle[] {
+                                lookup.findVarHandle(c, "readerThread", long.class),
+                                lookup.findVarHandle(c, "writerThread", long.class)};
+                    }
+                }
+            }
+            throw new NoSuchFieldException("readerThread/writerThread or fdUseCount");
         } catch (ReflectiveOperationException | RuntimeException e) {
             Unsupported.report(type.getName() + " fields readerThread/writerThread (close from another thread is "
                     + "reported as reason close, not async_close)", e);

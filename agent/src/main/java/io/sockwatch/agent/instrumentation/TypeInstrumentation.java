@@ -10,6 +10,11 @@ public interface TypeInstrumentation {
     /** The JDK class, by name (it is not exported, so it is never referenced as a type). */
     String typeName();
 
+    /** True for classes that only some JDKs have (legacy paths): their absence is expected, not reported. */
+    default boolean optional() {
+        return false;
+    }
+
     /** The {@code socket.api} value of connections seen through this class. */
     String api();
 
