@@ -1,0 +1,136 @@
+package io.sockwatch.it.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
+
+/** A real OTLP/HTTP trace receiver inside the test: the agent exports to it exactly as to a Collector. */
+public final class OtlpReceiver implements AutoCloseable {
+
+    private final HttpServer server;
+    private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+    private final AtomicInteger requests = new AtomicInteger();
+
+    public OtlpReceiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/v1/traces", this::handle);
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port() + "/v1/traces";
+    }
+
+    public List<ReceivedSpan> spans() {
+        return List.copyOf(spans);
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    public void clear() {
+        spans.clear();
+    }
+
+    /** Waits until {@code done} holds for the spans received so far, or the timeout passes; returns them. */
+    public List<ReceivedSpan> await(Predicate<List<ReceivedSpan>> done, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.test(spans()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return spans();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            InputStream body = exchange.getRequestBody();
+            if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+                body = new GZIPInputStream(body);
+            }
+            ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body.readAllBytes());
+            requests.incrementAndGet();
+            spans.addAll(decode(request));
+            byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
+            if (response.length > 0) {
+                exchange.getResponseBody().write(response);
+            }
+        }
+    }
+
+    static List<ReceivedSpan> decode(ExportTraceServiceRequest request) {
+        List<ReceivedSpan> result = new ArrayList<>();
+        for (ResourceSpans rs : request.getResourceSpansList()) {
+            Map<String, Object> resource = attributes(rs.getResource().getAttributesList());
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+                for (Span s : ss.getSpansList()) {
+                    List<ReceivedSpan.Event> events = new ArrayList<>();
+                    for (Span.Event e : s.getEventsList()) {
+                        events.add(new ReceivedSpan.Event(e.getName(), e.getTimeUnixNano(),
+                                attributes(e.getAttributesList())));
+                    }
+                    result.add(new ReceivedSpan(HexFormat.of().formatHex(s.getTraceId().toByteArray()), s.getName(),
+                            s.getKind().name().replace("SPAN_KIND_", ""),
+                            s.getStatus().getCode().name().replace("STATUS_CODE_", ""),
+                            s.getStartTimeUnixNano(), s.getEndTimeUnixNano(), attributes(s.getAttributesList()),
+                            events, resource, ss.getScope().getName()));
+                }
+            }
+        }
+        return result;
+    }
+
+    private static Map<String, Object> attributes(List<KeyValue> list) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (KeyValue kv : list) {
+            map.put(kv.getKey(), value(kv.getValue()));
+        }
+        return map;
+    }
+
+    private static Object value(AnyValue v) {
+        return switch (v.getValueCase()) {
+            case STRING_VALUE -> v.getStringValue();
+            case INT_VALUE -> v.getIntValue();
+            case BOOL_VALUE -> v.getBoolValue();
+            case DOUBLE_VALUE -> v.getDoubleValue();
+            case ARRAY_VALUE -> v.getArrayValue().getValuesList().stream().map(OtlpReceiver::value).toList();
+            default -> v.toString();
+        };
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
