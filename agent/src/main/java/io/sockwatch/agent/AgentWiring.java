@@ -7,6 +7,8 @@ import io.sockwatch.agent.export.Telemetry;
 import io.sockwatch.agent.instrumentation.Instrumenter;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.PeerFilter;
+import io.sockwatch.agent.tracker.ProcNetTcp;
+import io.sockwatch.agent.tracker.TcpStateProbe;
 import io.sockwatch.agent.tracker.TrackerSettings;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.lang.instrument.Instrumentation;
@@ -36,7 +38,8 @@ final class AgentWiring {
         }
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.callSiteDepth(), config.closeGrace().toNanos(),
-                        config.queueSize(), excluded),
+                        config.queueSize(), excluded,
+                        config.closePeerCheck() ? ProcNetTcp.ifAvailable() : TcpStateProbe.NONE),
                 new ConnectionSpans(telemetry.tracer(version), config.spans() == SockwatchConfig.SpanMode.ERRORS));
         tracker.start();
         SocketBridge.install(tracker);

@@ -71,6 +71,8 @@ class ConnectionOriginIT {
         s.put("interrupt", new Scenario("interrupt", Expect.of("local_close", "interrupt", "close")
                 .withEvent("socket.close"), PEER_FIN));
         s.put("nonblocking_peer_fin", new Scenario("nonblocking_peer_fin", PEER_FIN, LOCAL_CLOSE));
+        s.put("stale_pooled", new Scenario("stale_pooled",
+                Expect.of("peer_fin", "eof", "close").withEvent("socket.peer_closed"), LOCAL_CLOSE));
         return s;
     }
 

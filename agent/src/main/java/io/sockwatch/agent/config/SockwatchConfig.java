@@ -29,6 +29,7 @@ public final class SockwatchConfig {
     static final String CALLSITE = "sockwatch.close.callsite";
     static final String CALLSITE_DEPTH = "sockwatch.close.callsite.depth";
     static final String GRACE = "sockwatch.close.grace";
+    static final String PEER_CHECK = "sockwatch.close.peer_check";
     static final String EXCLUDE = "sockwatch.exclude.peers";
     static final String QUEUE = "sockwatch.queue.size";
     static final String DEBUG = "sockwatch.debug";
@@ -43,6 +44,7 @@ public final class SockwatchConfig {
         keys.put(CALLSITE, "true or false");
         keys.put(CALLSITE_DEPTH, "a whole number from 1 to 64");
         keys.put(GRACE, "a duration from 0 to 60s, such as 500ms or 2s");
+        keys.put(PEER_CHECK, "true or false");
         keys.put(EXCLUDE, "a comma-separated list of host, host:port, ip, ip:port, [ipv6]:port, cidr or *:port");
         keys.put(QUEUE, "a whole number from 1 to 1000000");
         keys.put(DEBUG, "true or false");
@@ -54,6 +56,7 @@ public final class SockwatchConfig {
     private final boolean closeCallSite;
     private final int callSiteDepth;
     private final Duration closeGrace;
+    private final boolean closePeerCheck;
     private final List<String> excludedPeers;
     private final int queueSize;
     private final boolean debug;
@@ -65,6 +68,7 @@ public final class SockwatchConfig {
         this.closeCallSite = lookup.bool(CALLSITE, true);
         this.callSiteDepth = lookup.integer(CALLSITE_DEPTH, 5, 1, 64);
         this.closeGrace = lookup.duration(GRACE, Duration.ofSeconds(1), Duration.ofSeconds(60));
+        this.closePeerCheck = lookup.bool(PEER_CHECK, true);
         this.excludedPeers = lookup.list(EXCLUDE);
         this.queueSize = lookup.integer(QUEUE, 2048, 1, 1_000_000);
         this.debug = lookup.bool(DEBUG, false);
@@ -98,6 +102,11 @@ public final class SockwatchConfig {
 
     public Duration closeGrace() {
         return closeGrace;
+    }
+
+    /** Whether a local close asks the kernel if the peer had already closed (CLOSE_WAIT). */
+    public boolean closePeerCheck() {
+        return closePeerCheck;
     }
 
     public List<String> excludedPeers() {

@@ -255,6 +255,12 @@ public final class ConnectionTracker implements SocketSignals {
                 fillAddresses(state, socket); // last chance: the descriptor is still open
             }
             SocketInspector inspector = inspectors.get(state.api());
+            if (!state.ending.isDecided() && state.local instanceof InetSocketAddress local
+                    && state.peer instanceof InetSocketAddress peer && settings.tcpState().peerClosed(local, peer)) {
+                // The peer's FIN is waiting unread (CLOSE_WAIT): a dead pooled connection, closed by us second.
+                state.ending.onPeerClosedBeforeClose();
+                state.addEvent("socket.peer_closed", now, Map.of("network.tcp.state", "close_wait"));
+            }
             int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
             boolean interrupted = Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));

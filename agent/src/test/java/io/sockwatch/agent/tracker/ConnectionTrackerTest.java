@@ -33,9 +33,11 @@ class ConnectionTrackerTest {
     private final FakeInspector inspector = new FakeInspector();
     private ConnectionTracker tracker;
 
+    private volatile boolean peerClosed;
+
     private ConnectionTracker tracker(long graceMillis, PeerFilter excluded) {
         tracker = new ConnectionTracker(new TrackerSettings(true, 3, TimeUnit.MILLISECONDS.toNanos(graceMillis), 16,
-                excluded), ended::add);
+                excluded, (local, peer) -> peerClosed), ended::add);
         tracker.registerInspector(API, inspector);
         tracker.start();
         return tracker;
@@ -91,6 +93,28 @@ class ConnectionTrackerTest {
         assertEquals("localhost", s.requestedHost());
         assertEquals(8080, s.requestedPort());
         assertEquals(Kind.CLIENT, s.kind());
+    }
+
+    @Test
+    void closingAConnectionThePeerHadClosedIsPeerFinDetectedAtClose() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = connected(t);
+        t.read(socket, 10, null);
+        peerClosed = true; // the kernel says CLOSE_WAIT: the FIN is there, unread
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "close");
+        assertEquals(List.of("socket.peer_closed", "socket.close"), names(s));
+    }
+
+    @Test
+    void theKernelIsNotAskedOnceTheEndingIsKnown() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = connected(t);
+        t.read(socket, 0, new SocketException("Connection reset"));
+        peerClosed = true;
+        t.closing(socket);
+        assertVerdict(next(), Origin.PEER_RST, Reason.RESET, "read");
     }
 
     @Test

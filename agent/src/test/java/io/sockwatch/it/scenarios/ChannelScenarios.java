@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 public final class ChannelScenarios {
 
     public static final List<String> ALL = List.of("peer_fin", "linger_reset", "unread_input_reset", "broken_pipe",
-            "use_after_close", "refused", "half_close", "async_close", "interrupt", "nonblocking_peer_fin");
+            "use_after_close", "refused", "half_close", "async_close", "interrupt", "nonblocking_peer_fin", "stale_pooled");
 
     private ChannelScenarios() {
     }
@@ -149,6 +149,14 @@ public final class ChannelScenarios {
                         b.clear();
                         Thread.sleep(1);
                     }
+                    client.close();
+                    report(name, clientPort, port);
+                }
+                case "stale_pooled" -> {
+                    SocketChannel client = SocketChannel.open(address);
+                    int clientPort = localPort(client);
+                    listener.accept().close();
+                    Thread.sleep(100);
                     client.close();
                     report(name, clientPort, port);
                 }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class SocketScenarios {
 
     public static final List<String> ALL = List.of("peer_fin", "linger_reset", "unread_input_reset", "broken_pipe",
-            "read_timeout", "use_after_close", "refused", "half_close", "async_close");
+            "read_timeout", "use_after_close", "refused", "half_close", "async_close", "stale_pooled");
 
     private SocketScenarios() {
     }
@@ -150,6 +150,17 @@ public final class SocketScenarios {
                     reader.join(5000);
                     drain(server.getInputStream());
                     server.close();
+                    report(name, clientPort, port);
+                }
+                case "stale_pooled" -> {
+                    // A pooled keep-alive connection: the server closes it while idle, the pool later closes it
+                    // without ever reading; the peer's FIN waits unread in the kernel (CLOSE_WAIT).
+                    Socket client = new Socket("localhost", port);
+                    int clientPort = client.getLocalPort();
+                    Socket server = listener.accept();
+                    server.close();
+                    Thread.sleep(100);
+                    client.close();
                     report(name, clientPort, port);
                 }
                 default -> throw new IllegalArgumentException("unknown scenario " + name);
