@@ -127,7 +127,8 @@ class ConnectionOriginIT {
         }
         AgentJvm.Result result = jvm.run(program);
         List<String> lines = result.lines("SCENARIO ");
-        List<ReceivedSpan> spans = receiver.await(all -> ofService(all, service).size() >= 2 * names.size() - 1,
+        int expected = names.stream().mapToInt(n -> n.equals("refused") || n.equals("listener_closed") ? 1 : 2).sum();
+        List<ReceivedSpan> spans = receiver.await(all -> ofService(all, service).size() >= expected,
                 Duration.ofSeconds(15));
         List<ReceivedSpan> mine = ofService(spans, service);
         String diagnostics = "\n--- child output ---\n" + result.output() + "\n--- spans of " + service + " ---\n"
@@ -142,6 +143,20 @@ class ConnectionOriginIT {
             String name = parts[1];
             long clientPort = Long.parseLong(parts[2].substring("client_port=".length()));
             long serverPort = Long.parseLong(parts[3].substring("server_port=".length()));
+            if (name.equals("listener_closed")) {
+                tests.add(dynamicTest(name + ": listener span, no connection", () -> {
+                    List<ReceivedSpan> atPort = mine.stream()
+                            .filter(s -> Long.valueOf(serverPort).equals(s.number("network.local.port"))).toList();
+                    assertEquals(1, atPort.size(), "one span for the listener" + diagnostics);
+                    ReceivedSpan listener = atPort.get(0);
+                    assertEquals("socket.listener", listener.name(), diagnostics);
+                    assertEquals("INTERNAL", listener.kind(), diagnostics);
+                    assertEquals("local_close", listener.string("socket.close.origin"), diagnostics);
+                    assertEquals("accept", listener.string("socket.close.detected_by"), diagnostics);
+                    assertTrue(listener.eventNames().contains("socket.accept_failed"), diagnostics);
+                }));
+                continue;
+            }
             Scenario scenario = forApi(api, SCENARIOS.get(name));
             tests.add(dynamicTest(name + ": client", () -> {
                 ReceivedSpan client = clientSpan(mine, clientPort, serverPort);

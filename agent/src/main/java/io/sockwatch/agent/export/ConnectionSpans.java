@@ -11,6 +11,7 @@ import io.sockwatch.agent.classify.Verdict;
 import io.sockwatch.agent.tracker.ConnectionEvent;
 import io.sockwatch.agent.tracker.ConnectionListener;
 import io.sockwatch.agent.tracker.ConnectionState;
+import io.sockwatch.agent.tracker.Kind;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 public final class ConnectionSpans implements ConnectionListener {
 
     public static final String SPAN_NAME = "socket.connection";
+    /** Failed accepts on a listening socket: never a connection of their own. */
+    public static final String LISTENER_SPAN_NAME = "socket.listener";
 
     private final Tracer tracer;
     private final boolean errorsOnly;
@@ -43,7 +46,7 @@ public final class ConnectionSpans implements ConnectionListener {
         if (verdict == null || (errorsOnly && !verdict.origin().isError())) {
             return;
         }
-        SpanBuilder builder = tracer.spanBuilder(SPAN_NAME)
+        SpanBuilder builder = tracer.spanBuilder(c.kind() == Kind.LISTENER ? LISTENER_SPAN_NAME : SPAN_NAME)
                 .setNoParent()
                 .setSpanKind(switch (c.kind()) {
                     case CLIENT -> SpanKind.CLIENT;

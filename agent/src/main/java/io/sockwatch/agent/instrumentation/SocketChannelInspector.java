@@ -5,6 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.channels.spi.AbstractInterruptibleChannel;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads SocketChannelImpl's own fields ({@code remoteAddress}, {@code localAddress}, {@code readerThread},
@@ -71,7 +73,26 @@ final class SocketChannelInspector implements SocketInspector {
 
     @Override
     public SocketAddress local(Object socket) {
-        return local == null ? null : (SocketAddress) local.getVolatile(socket);
+        if (local != null && local.coordinateTypes().get(0).isInstance(socket)) {
+            return (SocketAddress) local.getVolatile(socket);
+        }
+        return listenerAddress(socket);
+    }
+
+    /** ServerSocketChannelImpl keeps its bound address in a field of the same name; read it the same way. */
+    private final ConcurrentHashMap<Class<?>, Optional<VarHandle>> listenerFields =
+            new ConcurrentHashMap<>();
+
+    private SocketAddress listenerAddress(Object listener) {
+        VarHandle field = listenerFields.computeIfAbsent(listener.getClass(), type -> {
+            try {
+                return Optional.of(MethodHandles.privateLookupIn(type, MethodHandles.lookup())
+                        .findVarHandle(type, "localAddress", SocketAddress.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }).orElse(null);
+        return field == null ? null : (SocketAddress) field.getVolatile(listener);
     }
 
     @Override

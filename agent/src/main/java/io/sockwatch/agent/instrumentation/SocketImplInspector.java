@@ -90,9 +90,9 @@ final class SocketImplInspector implements SocketInspector {
         }
         try {
             Object bound = ((SocketOptions) socket).getOption(SocketOptions.SO_BINDADDR);
-            return bound instanceof InetAddress a ? new InetSocketAddress(a, port) : null;
+            return bound instanceof InetAddress a ? new InetSocketAddress(a, port) : new InetSocketAddress(port);
         } catch (Exception e) {
-            return null; // already closed
+            return new InetSocketAddress(port); // already closed: the port is known, the address no longer
         }
     }
 

@@ -130,8 +130,15 @@ public final class ConnectionTracker implements SocketSignals {
 
     @Override
     public void acceptEnded(Object listenerSocket, Object socket, Throwable failure, String api) {
-        if (failure != null || socket == null || stopped || SocketBridge.isAgentWork()) {
-            return; // A failed accept ends no connection.
+        if (stopped || SocketBridge.isAgentWork()) {
+            return;
+        }
+        if (failure != null) {
+            acceptFailed(listenerSocket, failure, api);
+            return;
+        }
+        if (socket == null) {
+            return;
         }
         SocketInspector inspector = inspectors.get(api);
         SocketAddress peer = inspector == null ? null : inspector.peer(socket);
@@ -144,6 +151,32 @@ public final class ConnectionTracker implements SocketSignals {
             state.local = inspector == null ? null : inspector.local(socket);
         }
         table.put(socket, state);
+    }
+
+    /**
+     * A failed accept ends no connection, but a listener closed under a blocked accept, or one that cannot accept
+     * (out of file descriptors), is worth a report of its own. Accept timeouts are routine polling and are not.
+     */
+    private void acceptFailed(Object listenerSocket, Throwable failure, String api) {
+        if (!FailureTable.classify(Operation.ACCEPT, failure).terminal()) {
+            return;
+        }
+        long now = System.nanoTime();
+        ConnectionState state = new ConnectionState(api, Kind.LISTENER, now, null, 0);
+        synchronized (state) {
+            SocketInspector inspector = inspectors.get(api);
+            try {
+                state.local = inspector == null ? null : inspector.local(listenerSocket);
+            } catch (RuntimeException notThisKind) {
+                state.local = null; // the inspector reads connections; a listener may not have those fields
+            }
+            state.ending.onFailure(Operation.ACCEPT, failure);
+            recordException(state, now, failure);
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            attributes.put("thread.name", Thread.currentThread().getName());
+            state.addEvent("socket.accept_failed", now, attributes);
+        }
+        endNow(state, now);
     }
 
     @Override

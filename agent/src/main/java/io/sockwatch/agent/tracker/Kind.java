@@ -7,5 +7,7 @@ public enum Kind {
     /** We accepted the peer's connection. */
     SERVER,
     /** First seen in the middle of its life. */
-    UNKNOWN
+    UNKNOWN,
+    /** Not a connection: a listening socket whose accept failed (closed under a blocked accept, out of files). */
+    LISTENER
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 public final class ChannelScenarios {
 
     public static final List<String> ALL = List.of("peer_fin", "linger_reset", "unread_input_reset", "broken_pipe",
-            "use_after_close", "refused", "half_close", "async_close", "interrupt", "nonblocking_peer_fin", "stale_pooled");
+            "use_after_close", "refused", "half_close", "async_close", "interrupt", "nonblocking_peer_fin", "stale_pooled", "listener_closed");
 
     private ChannelScenarios() {
     }
@@ -159,6 +159,14 @@ public final class ChannelScenarios {
                     Thread.sleep(100);
                     client.close();
                     report(name, clientPort, port);
+                }
+                case "listener_closed" -> {
+                    Thread acceptor = new Thread(() -> SocketScenarios.expectFailure(listener::accept));
+                    acceptor.start();
+                    Thread.sleep(200);
+                    listener.close();
+                    acceptor.join(5000);
+                    System.out.println("SCENARIO " + name + " client_port=0 server_port=" + port);
                 }
                 default -> throw new IllegalArgumentException("unknown scenario " + name);
             }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class SocketScenarios {
 
     public static final List<String> ALL = List.of("peer_fin", "linger_reset", "unread_input_reset", "broken_pipe",
-            "read_timeout", "use_after_close", "refused", "half_close", "async_close", "stale_pooled");
+            "read_timeout", "use_after_close", "refused", "half_close", "async_close", "stale_pooled", "listener_closed");
 
     private SocketScenarios() {
     }
@@ -162,6 +162,14 @@ public final class SocketScenarios {
                     Thread.sleep(100);
                     client.close();
                     report(name, clientPort, port);
+                }
+                case "listener_closed" -> {
+                    Thread acceptor = new Thread(() -> expectFailure(listener::accept));
+                    acceptor.start();
+                    Thread.sleep(200); // blocked in accept
+                    listener.close();
+                    acceptor.join(5000);
+                    System.out.println("SCENARIO " + name + " client_port=0 server_port=" + port);
                 }
                 default -> throw new IllegalArgumentException("unknown scenario " + name);
             }
