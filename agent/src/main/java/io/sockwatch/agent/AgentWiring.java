@@ -37,7 +37,7 @@ final class AgentWiring {
             excluded = excluded.plus(e.host(), e.port());
         }
         ConnectionTracker tracker = new ConnectionTracker(
-                new TrackerSettings(config.closeCallSite(), config.callSiteDepth(), config.closeGrace().toNanos(),
+                new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(), config.closeGrace().toNanos(),
                         config.queueSize(), excluded,
                         config.closePeerCheck() ? ProcNetTcp.ifAvailable() : TcpStateProbe.NONE),
                 new ConnectionSpans(telemetry.tracer(version), config.spans() == SockwatchConfig.SpanMode.ERRORS));

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import io.sockwatch.it.support.AgentJvm;
-import io.sockwatch.it.support.Jdks;
+import io.sockwatch.e2e.support.AgentJvm;
+import io.sockwatch.e2e.support.Jdks;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -31,6 +31,7 @@ public final class SockwatchConfig {
     static final String GRACE = "sockwatch.close.grace";
     static final String PEER_CHECK = "sockwatch.close.peer_check";
     static final String EXCLUDE = "sockwatch.exclude.peers";
+    static final String OPEN_CALLSITE = "sockwatch.open.callsite";
     static final String QUEUE = "sockwatch.queue.size";
     static final String DEBUG = "sockwatch.debug";
 
@@ -45,6 +46,7 @@ public final class SockwatchConfig {
         keys.put(CALLSITE_DEPTH, "a whole number from 1 to 64");
         keys.put(GRACE, "a duration from 0 to 60s, such as 500ms or 2s");
         keys.put(PEER_CHECK, "true or false");
+        keys.put(OPEN_CALLSITE, "true or false");
         keys.put(EXCLUDE, "a comma-separated list of host, host:port, ip, ip:port, [ipv6]:port, cidr or *:port");
         keys.put(QUEUE, "a whole number from 1 to 1000000");
         keys.put(DEBUG, "true or false");
@@ -58,6 +60,7 @@ public final class SockwatchConfig {
     private final Duration closeGrace;
     private final boolean closePeerCheck;
     private final List<String> excludedPeers;
+    private final boolean openCallSite;
     private final int queueSize;
     private final boolean debug;
     private final Map<String, String> otelArguments;
@@ -70,6 +73,7 @@ public final class SockwatchConfig {
         this.closeGrace = lookup.duration(GRACE, Duration.ofSeconds(1), Duration.ofSeconds(60));
         this.closePeerCheck = lookup.bool(PEER_CHECK, true);
         this.excludedPeers = lookup.list(EXCLUDE);
+        this.openCallSite = lookup.bool(OPEN_CALLSITE, false);
         this.queueSize = lookup.integer(QUEUE, 2048, 1, 1_000_000);
         this.debug = lookup.bool(DEBUG, false);
         this.otelArguments = lookup.otelArguments();
@@ -107,6 +111,11 @@ public final class SockwatchConfig {
     /** Whether a local close asks the kernel if the peer had already closed (CLOSE_WAIT). */
     public boolean closePeerCheck() {
         return closePeerCheck;
+    }
+
+    /** Whether to record where each connection was opened (to find the code that leaks sockets). */
+    public boolean openCallSite() {
+        return openCallSite;
     }
 
     public List<String> excludedPeers() {

@@ -95,6 +95,7 @@ public final class ConnectionTracker implements SocketSignals {
             state.peer = peer;
             state.connectingThread = Thread.currentThread();
             state.connectPending = true;
+            recordOpenSite(state);
         }
         table.put(socket, state);
     }
@@ -149,8 +150,19 @@ public final class ConnectionTracker implements SocketSignals {
         synchronized (state) {
             state.peer = peer;
             state.local = inspector == null ? null : inspector.local(socket);
+            recordOpenSite(state);
         }
         table.put(socket, state);
+    }
+
+    /** Where the application opened the connection, when sockwatch.open.callsite is on (leak hunting). */
+    private void recordOpenSite(ConnectionState state) {
+        if (settings.openCallSite()) {
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            attributes.put("thread.name", Thread.currentThread().getName());
+            CallSite.addTo(attributes, settings.callSiteDepth());
+            state.addEvent("socket.open", System.nanoTime(), attributes);
+        }
     }
 
     /**
@@ -381,20 +393,25 @@ public final class ConnectionTracker implements SocketSignals {
         while (!stopped) {
             try {
                 endDueClosings(System.nanoTime(), false);
-                for (ConnectionState leaked : table.collected()) {
-                    long now = System.nanoTime();
-                    synchronized (leaked) {
-                        leaked.ending.onCollected();
-                        leaked.addEvent("socket.leaked", now, Map.of());
-                    }
-                    endNow(leaked, now);
-                }
+                endLeaked();
                 TimeUnit.MILLISECONDS.sleep(50);
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable t) {
                 internalErrors.incrementAndGet();
             }
+        }
+    }
+
+    /** Sockets the garbage collector found without close(): the JDK's cleaner has closed their descriptors. */
+    private void endLeaked() {
+        for (ConnectionState leaked : table.collected()) {
+            long now = System.nanoTime();
+            synchronized (leaked) {
+                leaked.ending.onCollected();
+                leaked.addEvent("socket.leaked", now, Map.of());
+            }
+            endNow(leaked, now);
         }
     }
 
@@ -425,6 +442,7 @@ public final class ConnectionTracker implements SocketSignals {
             Thread.currentThread().interrupt();
         }
         endDueClosings(System.nanoTime(), true);
+        endLeaked(); // collected before exit: they leaked, the exit did not close them
         List<ConnectionState> open = new ArrayList<>(table.all());
         long now = System.nanoTime();
         for (ConnectionState state : open) {

@@ -4,12 +4,13 @@ package io.sockwatch.agent.tracker;
  * What the tracker needs from the configuration.
  *
  * @param closeCallSite whether to record where the application closed a socket (and used it after close)
+ * @param openCallSite  whether to record where each connection was opened (costly; for hunting leaks)
  * @param callSiteDepth how many application frames to keep
  * @param graceNanos    how long a closed connection stays open for late signals before its span ends
  * @param maxPending    how many closed connections may wait for their grace period; beyond it they end at once
  * @param excluded      peers whose connections are not tracked
  * @param tcpState      asked at close whether the peer had already closed (CLOSE_WAIT)
  */
-public record TrackerSettings(boolean closeCallSite, int callSiteDepth, long graceNanos, int maxPending,
+public record TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos, int maxPending,
                               PeerFilter excluded, TcpStateProbe tcpState) {
 }

@@ -35,8 +35,10 @@ class ConnectionTrackerTest {
 
     private volatile boolean peerClosed;
 
+    private boolean openCallSite;
+
     private ConnectionTracker tracker(long graceMillis, PeerFilter excluded) {
-        tracker = new ConnectionTracker(new TrackerSettings(true, 3, TimeUnit.MILLISECONDS.toNanos(graceMillis), 16,
+        tracker = new ConnectionTracker(new TrackerSettings(true, openCallSite, 3, TimeUnit.MILLISECONDS.toNanos(graceMillis), 16,
                 excluded, (local, peer) -> peerClosed), ended::add);
         tracker.registerInspector(API, inspector);
         tracker.start();
@@ -255,6 +257,7 @@ class ConnectionTrackerTest {
 
     @Test
     void socketsCollectedWithoutCloseAreLeaked() throws Exception {
+        openCallSite = true;
         ConnectionTracker t = tracker(0, PeerFilter.none());
         openAndDrop(t);
         ConnectionState s = null;
@@ -265,6 +268,10 @@ class ConnectionTrackerTest {
         assertNotNull(s, "leak not reported");
         assertVerdict(s, Origin.LEAKED, Reason.GC, "gc");
         assertEquals(3, s.bytesRead());
+        assertEquals("socket.open", s.events().get(0).name());
+        assertNotNull(s.events().get(0).attributes().get("code.function.name"),
+                "where the leaked socket was opened: " + s.events().get(0));
+        assertEquals("main", s.events().get(0).attributes().get("thread.name"));
     }
 
     private void openAndDrop(ConnectionTracker t) {

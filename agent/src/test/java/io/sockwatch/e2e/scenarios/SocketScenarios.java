@@ -1,4 +1,4 @@
-package io.sockwatch.it.scenarios;
+package io.sockwatch.e2e.scenarios;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class SocketScenarios {
 
     public static final List<String> ALL = List.of("peer_fin", "linger_reset", "unread_input_reset", "broken_pipe",
-            "read_timeout", "use_after_close", "refused", "half_close", "async_close", "stale_pooled", "listener_closed");
+            "read_timeout", "use_after_close", "refused", "half_close", "async_close", "stale_pooled", "listener_closed", "leaked");
 
     private SocketScenarios() {
     }
@@ -163,6 +163,25 @@ public final class SocketScenarios {
                     client.close();
                     report(name, clientPort, port);
                 }
+                case "leaked" -> {
+                    // The client socket is dropped without close(): the garbage collector finds it, and the JDK's
+                    // cleaner closes its descriptor, which the server sees as end of stream.
+                    int clientPort = openAndDrop(port);
+                    Socket server = listener.accept();
+                    server.setSoTimeout(100);
+                    boolean ended = false;
+                    for (int i = 0; i < 100 && !ended; i++) {
+                        System.gc();
+                        try {
+                            ended = server.getInputStream().read() == -1;
+                        } catch (SocketTimeoutException notYet) {
+                            // still referenced somewhere; collect again
+                        }
+                    }
+                    server.close();
+                    System.out.println("  leak noticed by the server: " + ended);
+                    report(name, clientPort, port);
+                }
                 case "listener_closed" -> {
                     Thread acceptor = new Thread(() -> expectFailure(listener::accept));
                     acceptor.start();
@@ -174,6 +193,12 @@ public final class SocketScenarios {
                 default -> throw new IllegalArgumentException("unknown scenario " + name);
             }
         }
+    }
+
+    /** Opens a connection and lets go of it without closing it. */
+    static int openAndDrop(int port) throws IOException {
+        Socket forgotten = new Socket("localhost", port);
+        return forgotten.getLocalPort();
     }
 
     interface Action {

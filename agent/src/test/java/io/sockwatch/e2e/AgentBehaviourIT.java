@@ -1,4 +1,4 @@
-package io.sockwatch.it;
+package io.sockwatch.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sockwatch.it.scenarios.IsolatedApp;
-import io.sockwatch.it.scenarios.SelfAttach;
-import io.sockwatch.it.scenarios.SelfTraffic;
-import io.sockwatch.it.scenarios.SocketScenarios;
-import io.sockwatch.it.support.AgentJvm;
-import io.sockwatch.it.support.Jdks;
-import io.sockwatch.it.support.OtlpReceiver;
-import io.sockwatch.it.support.ReceivedSpan;
+import io.sockwatch.e2e.scenarios.IsolatedApp;
+import io.sockwatch.e2e.scenarios.SelfAttach;
+import io.sockwatch.e2e.scenarios.SelfTraffic;
+import io.sockwatch.e2e.scenarios.SocketScenarios;
+import io.sockwatch.e2e.support.AgentJvm;
+import io.sockwatch.e2e.support.Jdks;
+import io.sockwatch.e2e.support.OtlpReceiver;
+import io.sockwatch.e2e.support.ReceivedSpan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.sockwatch.it.scenarios;
+package io.sockwatch.e2e.scenarios;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.sockwatch.it.scenarios;
+package io.sockwatch.e2e.scenarios;
 
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;

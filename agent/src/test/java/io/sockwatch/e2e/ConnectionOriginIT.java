@@ -1,4 +1,4 @@
-package io.sockwatch.it;
+package io.sockwatch.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import io.sockwatch.it.scenarios.ChannelScenarios;
-import io.sockwatch.it.scenarios.SocketScenarios;
-import io.sockwatch.it.support.AgentJvm;
-import io.sockwatch.it.support.Jdks;
-import io.sockwatch.it.support.OtlpReceiver;
-import io.sockwatch.it.support.ReceivedSpan;
+import io.sockwatch.e2e.scenarios.ChannelScenarios;
+import io.sockwatch.e2e.scenarios.SocketScenarios;
+import io.sockwatch.e2e.support.AgentJvm;
+import io.sockwatch.e2e.support.Jdks;
+import io.sockwatch.e2e.support.OtlpReceiver;
+import io.sockwatch.e2e.support.ReceivedSpan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +71,7 @@ class ConnectionOriginIT {
         s.put("interrupt", new Scenario("interrupt", Expect.of("local_close", "interrupt", "close")
                 .withEvent("socket.close"), PEER_FIN));
         s.put("nonblocking_peer_fin", new Scenario("nonblocking_peer_fin", PEER_FIN, LOCAL_CLOSE));
+        s.put("leaked", new Scenario("leaked", Expect.of("leaked", "gc", "gc").withEvent("socket.open"), PEER_FIN));
         s.put("stale_pooled", new Scenario("stale_pooled",
                 Expect.of("peer_fin", "eof", "close").withEvent("socket.peer_closed"), LOCAL_CLOSE));
         return s;
@@ -121,7 +122,8 @@ class ConnectionOriginIT {
     private DynamicNode run(Path jdk, String label, String api, Class<?> program, List<String> names,
                             String... jvmArgs) throws Exception {
         String service = "it-" + Math.abs(label.hashCode());
-        AgentJvm jvm = new AgentJvm(jdk).exportingTo(receiver, service).arg("-Dsockwatch.close.grace=200ms");
+        AgentJvm jvm = new AgentJvm(jdk).exportingTo(receiver, service).arg("-Dsockwatch.close.grace=200ms")
+                .arg("-Dsockwatch.open.callsite=true");
         for (String a : jvmArgs) {
             jvm.arg(a);
         }
@@ -220,7 +222,7 @@ class ConnectionOriginIT {
             assertNotNull(close.attributes().get("thread.name"), where);
             Object function = close.attributes().get("code.function.name");
             assertNotNull(function, "call site of the close: " + where);
-            assertTrue(function.toString().startsWith("io.sockwatch.it.scenarios."), "application frame: " + where);
+            assertTrue(function.toString().startsWith("io.sockwatch.e2e.scenarios."), "application frame: " + where);
         }
         ReceivedSpan.Event misuse = span.event("socket.use_after_close");
         if (misuse != null && !"socket.use_after_close".equals(expect.event())) {

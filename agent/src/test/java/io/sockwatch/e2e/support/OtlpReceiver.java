@@ -1,4 +1,4 @@
-package io.sockwatch.it.support;
+package io.sockwatch.e2e.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,0 +1,93 @@
+package io.sockwatch.e2e.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a program in a separate JVM with the built agent jar, exporting over OTLP to a receiver. */
+public final class AgentJvm {
+
+    /** What the child did. */
+    public record Result(int exitCode, String output) {
+        /** Lines the scenario programs print to pair spans with scenarios. */
+        public List<String> lines(String prefix) {
+            return output.lines().filter(l -> l.startsWith(prefix)).toList();
+        }
+    }
+
+    private final Path javaHome;
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final List<String> classpath = new ArrayList<>();
+    private String agentArgs;
+    private boolean agent = true;
+
+    public AgentJvm(Path javaHome) {
+        this.javaHome = javaHome;
+        classpath.add(System.getProperty("sockwatch.it.classpath", "target/test-classes"));
+    }
+
+    public static Path agentJar() {
+        Path jar = Path.of(System.getProperty("sockwatch.agent.jar", "target/sockwatch-agent.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("agent jar " + jar.toAbsolutePath() + " is missing: run mvn package");
+        }
+        return jar;
+    }
+
+    /** Standard export settings towards {@code receiver}. */
+    public AgentJvm exportingTo(OtlpReceiver receiver, String serviceName) {
+        jvmArgs.add("-Dotel.traces.exporter=otlp");
+        jvmArgs.add("-Dotel.exporter.otlp.protocol=http/protobuf");
+        jvmArgs.add("-Dotel.exporter.otlp.traces.endpoint=" + receiver.endpoint());
+        jvmArgs.add("-Dotel.bsp.schedule.delay=200");
+        jvmArgs.add("-Dotel.service.name=" + serviceName);
+        return this;
+    }
+
+    public AgentJvm arg(String jvmArg) {
+        jvmArgs.add(jvmArg);
+        return this;
+    }
+
+    public AgentJvm agentArgs(String args) {
+        this.agentArgs = args;
+        return this;
+    }
+
+    public AgentJvm withoutAgent() {
+        this.agent = false;
+        return this;
+    }
+
+    public AgentJvm classpath(Path entry) {
+        classpath.add(entry.toString());
+        return this;
+    }
+
+    public Result run(Class<?> main, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(javaHome.resolve("bin/java").toString());
+        if (agent) {
+            command.add("-javaagent:" + agentJar().toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
+        }
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classpath));
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("sockwatch-it-", ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("timed out: " + command + "\n" + Files.readString(out));
+        }
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        Files.deleteIfExists(out);
+        return new Result(p.exitValue(), output);
+    }
+}
