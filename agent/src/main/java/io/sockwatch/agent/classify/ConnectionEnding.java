@@ -26,6 +26,8 @@ public final class ConnectionEnding {
     private boolean inputShutdown;
     /** Threads that were blocked in I/O when we closed: their "Socket closed" wake-up is expected, not misuse. */
     private int pendingWakeups;
+    /** The close came from an interrupt, whose report to the interrupted thread is still expected, not misuse. */
+    private boolean interruptReportDue;
 
     /** The verdict, or null while the connection has not ended. */
     public Verdict verdict() {
@@ -59,11 +61,17 @@ public final class ConnectionEnding {
         if (f.isLocalClose() && closed && operation != Operation.CLOSE) {
             // "Socket closed" after our close is ours, never news about the peer: either a thread blocked in I/O
             // was woken by a close from another thread, or the application used a socket it had closed.
+            // The interrupted thread itself is told of the close its interrupt caused, also when it was not blocked
+            // in I/O at the time (a channel interrupted before it blocked, a virtual thread's Socket read on JDK 21+).
+            boolean interruptReport = interruptReportDue && f.reason() == Reason.INTERRUPT;
+            if (interruptReport) {
+                interruptReportDue = false;
+            }
             if (pendingWakeups > 0) {
                 pendingWakeups--;
                 return Effect.LATER;
             }
-            return Effect.USE_AFTER_CLOSE;
+            return interruptReport ? Effect.LATER : Effect.USE_AFTER_CLOSE;
         }
         return decide(f.origin(), f.reason(), operation, failure.getClass().getName());
     }
@@ -92,6 +100,7 @@ public final class ConnectionEnding {
         }
         closed = true;
         pendingWakeups = Math.max(0, threadsInIo);
+        interruptReportDue = interrupted;
         if (timedOutSinceIo) {
             // The deadline expired and the application gave up on the connection because of it.
             return decide(Origin.TIMEOUT, Reason.READ_TIMEOUT, Operation.READ, "java.net.SocketTimeoutException");

@@ -3,53 +3,105 @@ package io.sockwatch.agent.classify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockwatch.agent.classify.ConnectionEnding.Effect;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
+import java.nio.channels.ClosedChannelException;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** First signal wins; later signals are events; our own shutdownInput is not the peer's FIN. */
+/** First ending signal wins; later signals are events; our own shutdownInput is not the peer's FIN. */
 class ConnectionEndingTest {
+
+    private static final String SOCKET_EXCEPTION = "java.net.SocketException";
+    private static final String TIMEOUT_EXCEPTION = "java.net.SocketTimeoutException";
 
     private final ConnectionEnding e = new ConnectionEnding();
 
     private void assertVerdict(Origin origin, Reason reason, Operation by, String errorType) {
-        Verdict v = e.verdict();
-        assertEquals(new Verdict(origin, reason, by, errorType), v);
+        assertTrue(e.isDecided());
+        assertEquals(new Verdict(origin, reason, by, errorType), e.verdict());
     }
 
+    private static SocketException socketClosed() {
+        return new SocketException("Socket closed");
+    }
+
+    // ---- before anything ---------------------------------------------------------------------------------------
+
     @Test
-    void nothingEndedYet() {
+    void noVerdictBeforeAnyEndingSignal() {
         assertNull(e.verdict());
         assertFalse(e.isDecided());
         assertFalse(e.isClosed());
     }
 
     @Test
-    void peerFinThenClose() {
+    void nonEndingSignalsLeaveNoVerdict() {
+        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
+        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.ACCEPT, new SocketTimeoutException("Accept timed out")));
+        assertEquals(Effect.NOT_ENDING, e.onShutdown(true));
+        assertEquals(Effect.NOT_ENDING, e.onEndOfStream());
+        assertNull(e.verdict());
+        assertFalse(e.isDecided());
+        assertFalse(e.isClosed());
+    }
+
+    // ---- end of stream -----------------------------------------------------------------------------------------
+
+    @Test
+    void peerFinThenCloseIsPeerFin() {
         assertEquals(Effect.DECIDED, e.onEndOfStream());
-        assertEquals(Effect.LATER, e.onClose(0, false, false));
         assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+        assertFalse(e.isClosed());
+        assertEquals(Effect.LATER, e.onClose(0, false, false));
         assertTrue(e.isClosed());
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    @Test
+    void repeatedEndOfStreamIsLater() {
+        e.onEndOfStream();
+        assertEquals(Effect.LATER, e.onEndOfStream());
+        assertEquals(Effect.LATER, e.onEndOfStream());
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
     }
 
     @Test
     void closeThenEndOfStreamStaysLocal() {
-        e.onClose(0, false, false);
+        assertEquals(Effect.DECIDED, e.onClose(0, false, false));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
         assertEquals(Effect.LATER, e.onEndOfStream());
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
     }
 
     @Test
+    void peerFinThenResetKeepsTheFin() {
+        e.onEndOfStream();
+        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new SocketException("Broken pipe")));
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    // ---- shutdown ----------------------------------------------------------------------------------------------
+
+    @Test
     void endOfStreamAfterOurShutdownInputIsNotThePeer() {
         assertEquals(Effect.NOT_ENDING, e.onShutdown(true));
+        assertEquals(Effect.NOT_ENDING, e.onEndOfStream());
         assertEquals(Effect.NOT_ENDING, e.onEndOfStream());
         assertFalse(e.isDecided());
         assertEquals(Effect.DECIDED, e.onClose(0, false, false));
@@ -57,115 +109,475 @@ class ConnectionEndingTest {
     }
 
     @Test
+    void shutdownInputAfterTheEndIsLater() {
+        e.onEndOfStream();
+        assertEquals(Effect.LATER, e.onShutdown(true));
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    @Test
+    void shutdownInputDoesNotHideAResetOnWrite() {
+        e.onShutdown(true);
+        assertEquals(Effect.DECIDED, e.onFailure(Operation.WRITE, new SocketException("Connection reset by peer")));
+        assertVerdict(Origin.PEER_RST, Reason.RESET, Operation.WRITE, SOCKET_EXCEPTION);
+    }
+
+    @Test
     void shutdownOutputIsOurFinFirst() {
         assertEquals(Effect.DECIDED, e.onShutdown(false));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.SHUTDOWN_OUTPUT, Operation.SHUTDOWN, null);
         assertEquals(Effect.LATER, e.onEndOfStream());
-        e.onClose(0, false, false);
+        assertEquals(Effect.LATER, e.onClose(0, false, false));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.SHUTDOWN_OUTPUT, Operation.SHUTDOWN, null);
         assertEquals("close", e.verdict().detectedBy().detectedBy());
     }
+
+    @Test
+    void shutdownOutputAfterShutdownInputDecides() {
+        e.onShutdown(true);
+        assertEquals(Effect.DECIDED, e.onShutdown(false));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.SHUTDOWN_OUTPUT, Operation.SHUTDOWN, null);
+    }
+
+    @Test
+    void shutdownOutputAfterPeerFinIsLater() {
+        e.onEndOfStream();
+        assertEquals(Effect.LATER, e.onShutdown(false));
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    @Test
+    void writeAfterOurShutdownOutputIsLater() {
+        e.onShutdown(false);
+        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new SocketException("Socket output is shutdown")));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.SHUTDOWN_OUTPUT, Operation.SHUTDOWN, null);
+    }
+
+    // ---- timeouts ----------------------------------------------------------------------------------------------
 
     @Test
     void readTimeoutThenCloseIsATimeout() {
         assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
         assertFalse(e.isDecided());
         assertEquals(Effect.DECIDED, e.onClose(0, false, true));
-        assertVerdict(Origin.TIMEOUT, Reason.READ_TIMEOUT, Operation.READ, "java.net.SocketTimeoutException");
+        assertVerdict(Origin.TIMEOUT, Reason.READ_TIMEOUT, Operation.READ, TIMEOUT_EXCEPTION);
+        assertEquals("read", e.verdict().detectedBy().detectedBy());
     }
 
     @Test
-    void readTimeoutFollowedByProgressThenCloseIsLocal() {
-        e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out"));
-        e.onClose(0, false, false); // the tracker says: I/O succeeded after the timeout
+    void readTimeoutThenSuccessfulIoThenCloseIsLocal() {
+        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
+        // The tracker says timedOutSinceIo=false: a read or write succeeded after the timeout.
+        assertEquals(Effect.DECIDED, e.onClose(0, false, false));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
     }
 
     @Test
-    void resetThenBrokenPipeKeepsTheReset() {
+    void repeatedReadTimeoutsEndNothing() {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
+        }
+        assertFalse(e.isDecided());
+    }
+
+    @Test
+    void readTimeoutAfterTheEndIsStillNotEnding() {
+        e.onEndOfStream();
+        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    @Test
+    void acceptTimeoutEndsNothing() {
+        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.ACCEPT, new SocketTimeoutException("Accept timed out")));
+        assertFalse(e.isDecided());
+    }
+
+    @Test
+    void connectTimeoutEndsTheAttempt() {
+        assertEquals(Effect.DECIDED,
+                e.onFailure(Operation.CONNECT, new SocketTimeoutException("Connect timed out")));
+        assertVerdict(Origin.TIMEOUT, Reason.CONNECT_TIMEOUT, Operation.CONNECT, TIMEOUT_EXCEPTION);
+    }
+
+    @Test
+    void unansweredSynIsAConnectTimeout() {
+        assertEquals(Effect.DECIDED, e.onFailure(Operation.CONNECT, new ConnectException("Connection timed out")));
+        assertVerdict(Origin.TIMEOUT, Reason.CONNECT_TIMEOUT, Operation.CONNECT, "java.net.ConnectException");
+    }
+
+    @Test
+    void keepaliveTimeoutOnRead() {
+        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, new SocketException("Connection timed out")));
+        assertVerdict(Origin.TIMEOUT, Reason.KEEPALIVE_TIMEOUT, Operation.READ, SOCKET_EXCEPTION);
+        assertEquals(Effect.LATER, e.onClose(0, false, false));
+    }
+
+    // ---- resets and other failures -----------------------------------------------------------------------------
+
+    @Test
+    void resetOnReadThenBrokenPipeOnWriteKeepsTheReset() {
         assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, new SocketException("Connection reset")));
         assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new SocketException("Broken pipe")));
-        assertVerdict(Origin.PEER_RST, Reason.RESET, Operation.READ, "java.net.SocketException");
+        assertEquals(Effect.LATER, e.onClose(0, false, false));
+        assertVerdict(Origin.PEER_RST, Reason.RESET, Operation.READ, SOCKET_EXCEPTION);
     }
 
     @Test
-    void asyncCloseWakesTheBlockedThreadWhichIsNotMisuse() {
-        assertEquals(Effect.DECIDED, e.onClose(1, false, false));
-        assertVerdict(Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE, Operation.CLOSE, null);
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new SocketException("Socket closed")));
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, new SocketException("Socket closed")));
-    }
-
-    @Test
-    void useAfterClose() {
-        e.onClose(0, false, false);
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, new SocketException("Socket closed")));
-        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
-    }
-
-    @Test
-    void interruptedClose() {
-        e.onClose(1, true, false);
-        assertVerdict(Origin.LOCAL_CLOSE, Reason.INTERRUPT, Operation.CLOSE, null);
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new ClosedByInterruptException()));
-    }
-
-    @Test
-    void closingTwiceChangesNothing() {
-        e.onClose(0, false, false);
-        assertEquals(Effect.LATER, e.onClose(2, true, true));
-        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
+    void brokenPipeOnAChannelWrite() {
+        assertEquals(Effect.DECIDED, e.onFailure(Operation.WRITE, new IOException("Broken pipe")));
+        assertVerdict(Origin.PEER_RST, Reason.BROKEN_PIPE, Operation.WRITE, "java.io.IOException");
     }
 
     @Test
     void refusedConnect() {
         assertEquals(Effect.DECIDED, e.onFailure(Operation.CONNECT, new ConnectException("Connection refused")));
         assertVerdict(Origin.PEER_RST, Reason.REFUSED, Operation.CONNECT, "java.net.ConnectException");
+        assertEquals("connect", e.verdict().detectedBy().detectedBy());
     }
 
     @Test
-    void unknownFailureKeepsItsType() {
-        e.onFailure(Operation.READ, new IllegalStateException("weird"));
-        assertVerdict(Origin.UNKNOWN, Reason.OTHER, Operation.READ, "java.lang.IllegalStateException");
+    void unreachableConnect() {
+        assertEquals(Effect.DECIDED, e.onFailure(Operation.CONNECT, new NoRouteToHostException("No route to host")));
+        assertVerdict(Origin.UNREACHABLE, Reason.NO_ROUTE, Operation.CONNECT, "java.net.NoRouteToHostException");
     }
 
     @Test
-    void leakedOnlyWhenNothingElseDecided() {
-        assertEquals(Effect.DECIDED, e.onCollected());
-        assertVerdict(Origin.LEAKED, Reason.GC, Operation.GC, null);
-        ConnectionEnding other = new ConnectionEnding();
-        other.onEndOfStream();
-        assertEquals(Effect.LATER, other.onCollected());
-        assertEquals(Origin.PEER_FIN, other.verdict().origin());
+    void unknownFailureKeepsItsExceptionClass() {
+        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, new IOException("Something else")));
+        assertVerdict(Origin.UNKNOWN, Reason.OTHER, Operation.READ, "java.io.IOException");
     }
 
     @Test
-    void processExit() {
-        assertEquals(Effect.DECIDED, e.onProcessExit());
-        assertVerdict(Origin.LOCAL_CLOSE, Reason.PROCESS_EXIT, Operation.EXIT, null);
+    void unknownNonIoFailureKeepsItsExceptionClass() {
+        e.onFailure(Operation.WRITE, new IllegalStateException("weird"));
+        assertVerdict(Origin.UNKNOWN, Reason.OTHER, Operation.WRITE, "java.lang.IllegalStateException");
     }
+
+    @Test
+    void wrappedFailureKeepsTheThrownClass() {
+        e.onFailure(Operation.WRITE, new SSLException("write failed", new SocketException("Broken pipe")));
+        assertVerdict(Origin.PEER_RST, Reason.BROKEN_PIPE, Operation.WRITE, "javax.net.ssl.SSLException");
+    }
+
+    @Test
+    void localCloseFailureWithoutASeenCloseDecides() {
+        // The close itself was not seen (e.g. closed through another path): the failure is the first signal.
+        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, socketClosed()));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.READ, SOCKET_EXCEPTION);
+        assertFalse(e.isClosed());
+    }
+
+    // ---- close and what follows it -----------------------------------------------------------------------------
+
+    @Test
+    void plainClose() {
+        assertEquals(Effect.DECIDED, e.onClose(0, false, false));
+        assertTrue(e.isClosed());
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
+        assertEquals("close", e.verdict().detectedBy().detectedBy());
+    }
+
+    @Test
+    void closeWakingABlockedThreadIsAsyncCloseAndTheWakeUpIsNotMisuse() {
+        assertEquals(Effect.DECIDED, e.onClose(1, false, false));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE, Operation.CLOSE, null);
+        assertEquals(Effect.LATER, e.onFailure(Operation.READ, socketClosed()));
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE, Operation.CLOSE, null);
+    }
+
+    @Test
+    void closeWakingAReaderAndAWriter() {
+        assertEquals(Effect.DECIDED, e.onClose(2, false, false));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE, Operation.CLOSE, null);
+        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new AsynchronousCloseException()));
+        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new AsynchronousCloseException()));
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, new ClosedChannelException()));
+    }
+
+    @Test
+    void closeWithoutBlockedThreadsThenSocketClosedIsUseAfterClose() {
+        assertEquals(Effect.DECIDED, e.onClose(0, false, false));
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, socketClosed()));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
+    }
+
+    static Stream<Arguments> useAfterCloseFailures() {
+        return Stream.of(
+                Arguments.of(Operation.READ, socketClosed()),
+                Arguments.of(Operation.WRITE, new SocketException("Socket is closed")),
+                Arguments.of(Operation.WRITE, new ClosedChannelException()),
+                Arguments.of(Operation.CONNECT, socketClosed()),
+                Arguments.of(Operation.SHUTDOWN, new SocketException("Socket is closed")),
+                Arguments.of(Operation.WRITE, new SocketException("Socket output is shutdown")));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} {1}")
+    @MethodSource("useAfterCloseFailures")
+    void anyLocalCloseFailureAfterAPlainCloseIsUseAfterClose(Operation op, Throwable failure) {
+        e.onClose(0, false, false);
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(op, failure));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
+    }
+
+    @Test
+    void peerFailureAfterCloseIsLaterNotMisuse() {
+        e.onClose(0, false, false);
+        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new SocketException("Connection reset")));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
+    }
+
+    @Test
+    void failureOfTheCloseItselfIsNotUseAfterClose() {
+        e.onClose(0, false, false);
+        assertEquals(Effect.LATER, e.onFailure(Operation.CLOSE, socketClosed()));
+    }
+
+    @Test
+    void useAfterCloseAfterAnEarlierVerdictIsStillReported() {
+        e.onEndOfStream();
+        e.onClose(0, false, false);
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, socketClosed()));
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    @Test
+    void interruptedClose() {
+        assertEquals(Effect.DECIDED, e.onClose(1, true, false));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.INTERRUPT, Operation.CLOSE, null);
+        // The interrupted thread, blocked in I/O, is told by a ClosedByInterruptException: a wake-up.
+        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
+    }
+
+    @Test
+    void interruptedCloseWithoutBlockedThreads() {
+        assertEquals(Effect.DECIDED, e.onClose(0, true, false));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.INTERRUPT, Operation.CLOSE, null);
+    }
+
+    @Test
+    void interruptBeforeBlockingIsReportedAfterTheCloseAndIsNotMisuse() {
+        // SocketChannel: an already interrupted thread enters read; begin() closes the channel in that same thread
+        // (no thread in I/O yet), then the read throws ClosedByInterruptException.
+        e.onClose(0, true, false);
+        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+        // Only once: the same thread retrying on the closed channel is a use after close.
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.INTERRUPT, Operation.CLOSE, null);
+    }
+
+    @Test
+    void virtualThreadInterruptedInASocketReadIsNotMisuse() {
+        // JDK 21+ java.net.Socket: the interrupted virtual thread closes the socket, then throws "Closed by interrupt".
+        e.onClose(0, true, false);
+        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new SocketException("Closed by interrupt")));
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
+    }
+
+    @Test
+    void interruptedCloseDoesNotExcuseOtherLocalCloseFailures() {
+        e.onClose(0, true, false);
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, socketClosed()));
+        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+    }
+
+    @Test
+    void interruptedCloseWakingTheInterruptedReaderAndAWriter() {
+        e.onClose(2, true, false);
+        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new AsynchronousCloseException()));
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, new ClosedChannelException()));
+    }
+
+    @Test
+    void interruptReportAfterAPlainCloseIsUseAfterClose() {
+        e.onClose(0, false, false);
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+    }
+
+    @Test
+    void interruptedIoWithoutMessageBeforeCloseDecidesInterrupt() {
+        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, new InterruptedIOException()));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.INTERRUPT, Operation.READ, "java.io.InterruptedIOException");
+    }
+
+    @Test
+    void closeReasonPrecedence() {
+        // interrupt > async_close > shutdown_input > close
+        ConnectionEnding a = new ConnectionEnding();
+        a.onShutdown(true);
+        a.onClose(1, true, false);
+        assertEquals(Reason.INTERRUPT, a.verdict().reason());
+        ConnectionEnding b = new ConnectionEnding();
+        b.onShutdown(true);
+        b.onClose(1, false, false);
+        assertEquals(Reason.ASYNC_CLOSE, b.verdict().reason());
+        ConnectionEnding c = new ConnectionEnding();
+        c.onShutdown(true);
+        c.onClose(0, false, false);
+        assertEquals(Reason.SHUTDOWN_INPUT, c.verdict().reason());
+    }
+
+    @Test
+    void negativeThreadCountIsTreatedAsNone() {
+        e.onClose(-1, false, false);
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
+    }
+
+    @Test
+    void doubleCloseIsLater() {
+        assertEquals(Effect.DECIDED, e.onClose(0, false, false));
+        assertEquals(Effect.LATER, e.onClose(0, false, false));
+        assertEquals(Effect.LATER, e.onClose(2, true, true));
+        assertTrue(e.isClosed());
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
+        // The second close does not bring expected wake-ups or an interrupt report with it.
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
+        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+    }
+
+    // ---- CLOSE_WAIT at close, GC, exit -------------------------------------------------------------------------
 
     @Test
     void peerHadClosedBeforeOurClose() {
         assertEquals(Effect.DECIDED, e.onPeerClosedBeforeClose());
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.CLOSE, null);
         assertEquals(Effect.LATER, e.onClose(0, false, false));
+        assertTrue(e.isClosed());
         assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.CLOSE, null);
     }
 
     @Test
-    void originValuesAndStatus() {
-        assertEquals(Set.of("local_close", "peer_fin", "peer_rst", "timeout", "unreachable", "leaked", "unknown"),
-                new HashSet<>(Arrays.stream(Origin.values()).map(Origin::value).toList()));
-        for (Origin o : Origin.values()) {
-            boolean error = o != Origin.LOCAL_CLOSE && o != Origin.PEER_FIN;
-            assertEquals(error, o.isError(), o.name());
-        }
-        Set<String> reasons = new HashSet<>();
-        for (Reason r : Reason.values()) {
-            assertTrue(r.value().matches("[a-z_]+"), r.value());
-            assertTrue(reasons.add(r.value()), "unique " + r.value());
-        }
-        for (Operation op : Operation.values()) {
-            assertTrue(Set.of("read", "write", "connect", "accept", "close", "gc").contains(op.detectedBy()), op.name());
-        }
+    void peerClosedBeforeCloseAfterAVerdictIsLater() {
+        e.onFailure(Operation.READ, new SocketException("Connection reset"));
+        assertEquals(Effect.LATER, e.onPeerClosedBeforeClose());
+        assertVerdict(Origin.PEER_RST, Reason.RESET, Operation.READ, SOCKET_EXCEPTION);
+    }
+
+    @Test
+    void collectedWithoutCloseIsLeaked() {
+        assertEquals(Effect.DECIDED, e.onCollected());
+        assertVerdict(Origin.LEAKED, Reason.GC, Operation.GC, null);
+        assertEquals("gc", e.verdict().detectedBy().detectedBy());
+        assertFalse(e.isClosed());
+    }
+
+    static Stream<Arguments> decidedBeforeCollection() {
+        return Stream.of(
+                Arguments.of("peer FIN", (Function<ConnectionEnding, Effect>) ConnectionEnding::onEndOfStream,
+                        Origin.PEER_FIN),
+                Arguments.of("close", (Function<ConnectionEnding, Effect>) c -> c.onClose(0, false, false),
+                        Origin.LOCAL_CLOSE),
+                Arguments.of("reset", (Function<ConnectionEnding, Effect>)
+                        c -> c.onFailure(Operation.READ, new SocketException("Connection reset")), Origin.PEER_RST),
+                Arguments.of("shutdownOutput", (Function<ConnectionEnding, Effect>) c -> c.onShutdown(false),
+                        Origin.LOCAL_CLOSE),
+                Arguments.of("read timeout then close", (Function<ConnectionEnding, Effect>) c -> {
+                    c.onFailure(Operation.READ, new SocketTimeoutException("Read timed out"));
+                    return c.onClose(0, false, true);
+                }, Origin.TIMEOUT),
+                Arguments.of("refused", (Function<ConnectionEnding, Effect>)
+                        c -> c.onFailure(Operation.CONNECT, new ConnectException("Connection refused")),
+                        Origin.PEER_RST),
+                Arguments.of("process exit", (Function<ConnectionEnding, Effect>) ConnectionEnding::onProcessExit,
+                        Origin.LOCAL_CLOSE));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} then GC")
+    @MethodSource("decidedBeforeCollection")
+    void collectedAfterAVerdictIsLater(String name, Function<ConnectionEnding, Effect> first, Origin origin) {
+        assertEquals(Effect.DECIDED, first.apply(e));
+        Verdict before = e.verdict();
+        assertEquals(Effect.LATER, e.onCollected());
+        assertSame(before, e.verdict());
+        assertEquals(origin, e.verdict().origin());
+    }
+
+    @Test
+    void collectedAfterOnlyNonEndingSignalsIsLeaked() {
+        e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out"));
+        e.onShutdown(true);
+        e.onEndOfStream();
+        assertEquals(Effect.DECIDED, e.onCollected());
+        assertVerdict(Origin.LEAKED, Reason.GC, Operation.GC, null);
+    }
+
+    @Test
+    void processExitWithTheConnectionOpen() {
+        assertEquals(Effect.DECIDED, e.onProcessExit());
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.PROCESS_EXIT, Operation.EXIT, null);
+        assertEquals("close", e.verdict().detectedBy().detectedBy());
+        assertEquals(Effect.LATER, e.onCollected());
+        assertEquals(Effect.LATER, e.onClose(0, false, false));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.PROCESS_EXIT, Operation.EXIT, null);
+    }
+
+    @Test
+    void processExitAfterAVerdictIsLater() {
+        e.onEndOfStream();
+        assertEquals(Effect.LATER, e.onProcessExit());
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    // ---- the verdict is set once -------------------------------------------------------------------------------
+
+    @Test
+    void verdictObjectNeverChangesOnceDecided() {
+        e.onFailure(Operation.READ, new SocketException("Connection reset"));
+        Verdict first = e.verdict();
+        e.onEndOfStream();
+        e.onShutdown(false);
+        e.onShutdown(true);
+        e.onFailure(Operation.WRITE, new IOException("Broken pipe"));
+        e.onFailure(Operation.READ, new IOException("Something else"));
+        e.onPeerClosedBeforeClose();
+        e.onClose(1, true, true);
+        e.onFailure(Operation.READ, socketClosed());
+        e.onCollected();
+        e.onProcessExit();
+        assertSame(first, e.verdict());
+    }
+
+    @Test
+    void everyLaterSignalSaysLater() {
+        e.onClose(0, false, false);
+        assertEquals(Effect.LATER, e.onEndOfStream());
+        assertEquals(Effect.LATER, e.onShutdown(false));
+        assertEquals(Effect.LATER, e.onShutdown(true));
+        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new IOException("Broken pipe")));
+        assertEquals(Effect.LATER, e.onPeerClosedBeforeClose());
+        assertEquals(Effect.LATER, e.onClose(0, false, false));
+        assertEquals(Effect.LATER, e.onCollected());
+        assertEquals(Effect.LATER, e.onProcessExit());
+    }
+
+    // ---- errorType ---------------------------------------------------------------------------------------------
+
+    static Stream<Arguments> verdictsWithoutException() {
+        return Stream.of(
+                Arguments.of("peer FIN", (Function<ConnectionEnding, Effect>) ConnectionEnding::onEndOfStream),
+                Arguments.of("close", (Function<ConnectionEnding, Effect>) c -> c.onClose(0, false, false)),
+                Arguments.of("async close", (Function<ConnectionEnding, Effect>) c -> c.onClose(1, false, false)),
+                Arguments.of("interrupted close", (Function<ConnectionEnding, Effect>) c -> c.onClose(0, true, false)),
+                Arguments.of("shutdownOutput", (Function<ConnectionEnding, Effect>) c -> c.onShutdown(false)),
+                Arguments.of("shutdownInput then close", (Function<ConnectionEnding, Effect>) c -> {
+                    c.onShutdown(true);
+                    return c.onClose(0, false, false);
+                }),
+                Arguments.of("CLOSE_WAIT at close",
+                        (Function<ConnectionEnding, Effect>) ConnectionEnding::onPeerClosedBeforeClose),
+                Arguments.of("GC", (Function<ConnectionEnding, Effect>) ConnectionEnding::onCollected),
+                Arguments.of("exit", (Function<ConnectionEnding, Effect>) ConnectionEnding::onProcessExit));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("verdictsWithoutException")
+    void errorTypeIsNullWhenNoExceptionDecided(String name, Function<ConnectionEnding, Effect> signal) {
+        assertEquals(Effect.DECIDED, signal.apply(e));
+        assertNull(e.verdict().errorType(), name);
     }
 }
