@@ -108,7 +108,8 @@ final class AgentStartup {
         Module javaBase = Object.class.getModule();
         Module agent = AgentStartup.class.getModule();
         inst.redefineModule(javaBase, Set.of(bridgeModule), Map.of(),
-                Map.of("java.net", Set.of(agent), "sun.nio.ch", Set.of(agent), "java.nio.channels.spi", Set.of(agent)), Set.of(), Map.of());
+                Map.of("java.net", Set.of(agent), "sun.nio.ch", Set.of(agent), "java.nio.channels.spi", Set.of(agent),
+                        "sun.security.ssl", Set.of(agent)), Set.of(), Map.of());
     }
 
     private static String version() {

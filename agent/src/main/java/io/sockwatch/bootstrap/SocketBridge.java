@@ -75,6 +75,20 @@ public final class SocketBridge {
         }
     }
 
+    public static void tlsHandshakeEnded(Object sslSocket, Throwable failure) {
+        SocketSignals s = signals;
+        if (s != null) {
+            s.tlsHandshakeEnded(sslSocket, failure);
+        }
+    }
+
+    public static void tlsInboundClosed(Object transport) {
+        SocketSignals s = signals;
+        if (s != null) {
+            s.tlsInboundClosed(transport);
+        }
+    }
+
     public static void shutdown(Object socket, boolean input, Throwable failure) {
         SocketSignals s = signals;
         if (s != null) {

@@ -29,4 +29,13 @@ public interface SocketSignals {
 
     /** One direction was shut down ({@code input} true for shutdownInput). */
     void shutdown(Object socket, boolean input, Throwable failure);
+
+    /** A TLS socket ({@code javax.net.ssl.SSLSocket}) finished its handshake or fails it. */
+    void tlsHandshakeEnded(Object sslSocket, Throwable failure);
+
+    /**
+     * The TLS layer of {@code transport} (an SSLSocket or SSLEngine) closed its inbound side passively: the peer's
+     * close_notify arrived, or the TCP stream ended without one.
+     */
+    void tlsInboundClosed(Object transport);
 }

@@ -126,6 +126,11 @@ public final class ConnectionEnding {
         return decide(Origin.PEER_FIN, Reason.EOF, Operation.CLOSE, null);
     }
 
+    /** The peer's TLS close_notify was received: the peer closed its side of the TLS session first. */
+    public Effect onPeerClosedTls() {
+        return decide(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null);
+    }
+
     /** The socket became unreachable without close(). */
     public Effect onCollected() {
         return decide(Origin.LEAKED, Reason.GC, Operation.GC, null);

@@ -8,6 +8,8 @@ public enum Reason {
     SHUTDOWN_INPUT("shutdown_input"),
     SHUTDOWN_OUTPUT("shutdown_output"),
     EOF("eof"),
+    /** The peer's TLS close_notify alert: end of stream at the TLS layer. */
+    CLOSE_NOTIFY("close_notify"),
     RESET("reset"),
     BROKEN_PIPE("broken_pipe"),
     REFUSED("refused"),

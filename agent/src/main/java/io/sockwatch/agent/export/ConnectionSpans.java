@@ -7,6 +7,8 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.sockwatch.agent.classify.Origin;
+import io.sockwatch.agent.classify.Reason;
 import io.sockwatch.agent.classify.Verdict;
 import io.sockwatch.agent.tracker.ConnectionEvent;
 import io.sockwatch.agent.tracker.ConnectionListener;
@@ -90,6 +92,24 @@ public final class ConnectionSpans implements ConnectionListener {
         a.put("socket.idle_ms", c.idleMillis());
         if (verdict.origin().isError()) {
             a.put("error.type", verdict.errorType() != null ? verdict.errorType() : verdict.reason().value());
+        }
+        if (c.isTls()) {
+            // OpenTelemetry's tls.* conventions, and what sockwatch adds about how the TLS session ended.
+            a.put("tls.protocol.name", "tls");
+            String protocol = c.tlsProtocol();
+            if (protocol != null && protocol.startsWith("TLSv")) {
+                a.put("tls.protocol.version", protocol.substring("TLSv".length()));
+            }
+            if (c.tlsEstablished() != null) {
+                a.put("tls.established", c.tlsEstablished());
+            }
+            if (c.tlsHandshakeError() != null) {
+                a.put("socket.tls.handshake.error", c.tlsHandshakeError());
+            }
+            a.put("socket.tls.close_notify", c.tlsCloseNotifyReceived() ? "received" : "none");
+            // The peer's TCP FIN without its close_notify: the TLS stream may have been cut short.
+            a.put("socket.tls.truncated", !c.tlsCloseNotifyReceived() && verdict.origin() == Origin.PEER_FIN
+                    && verdict.reason() == Reason.EOF);
         }
         if (c.droppedEvents() > 0) {
             a.put("socket.events.dropped", (long) c.droppedEvents());

@@ -23,7 +23,8 @@ public final class Instrumenter {
         return List.of(new NioSocketImplInstrumentation(), new SocketInstrumentation(),
                 new SocketChannelImplInstrumentation(), new ServerSocketChannelImplInstrumentation(),
                 new PlainSocketImplInstrumentation(), new PlainSocketStreamsInstrumentation.Input(),
-                new PlainSocketStreamsInstrumentation.Output());
+                new PlainSocketStreamsInstrumentation.Output(), new SslSocketImplInstrumentation(),
+                new TlsTransportContextInstrumentation());
     }
 
     private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
@@ -66,6 +67,9 @@ public final class Instrumenter {
             }
             if (ti.inspector() != null) {
                 tracker.registerInspector(ti.api(), ti.inspector());
+            }
+            if (ti.tlsInspector() != null) {
+                tracker.registerTlsInspector(ti.tlsInspector());
             }
             builder = builder.type(named(ti.typeName()))
                     .transform((b, typeDescription, classLoader, module, domain) -> b.visit(ti.advice()));

@@ -1,6 +1,7 @@
 package io.sockwatch.agent.instrumentation;
 
 import io.sockwatch.agent.tracker.SocketInspector;
+import io.sockwatch.agent.tracker.TlsInspector;
 import java.util.List;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 
@@ -30,4 +31,9 @@ public interface TypeInstrumentation {
 
     /** How to read this class's sockets, or null when connections are tracked through another class. */
     SocketInspector inspector();
+
+    /** For TLS sockets: how to find the connection underneath and its TLS state. */
+    default TlsInspector tlsInspector() {
+        return null;
+    }
 }

@@ -41,6 +41,12 @@ public final class ConnectionState {
     boolean connectPending;
     long closeNanos;
     long endNanos;
+    /** TLS on this connection, when a TLS socket was seen over it. */
+    String tlsProtocol;
+    Boolean tlsEstablished;
+    String tlsHandshakeError;
+    boolean tlsCloseNotifyReceived;
+    boolean tls;
     private List<ConnectionEvent> events;
     private int droppedEvents;
 
@@ -117,6 +123,29 @@ public final class ConnectionState {
     /** The verdict; null only if the connection never ended (never the case once it is handed to a listener). */
     public synchronized Verdict verdict() {
         return ending.verdict();
+    }
+
+    /** Whether a TLS layer was seen over this connection. */
+    public synchronized boolean isTls() {
+        return tls;
+    }
+
+    /** The negotiated TLS protocol (such as TLSv1.3), or null. */
+    public synchronized String tlsProtocol() {
+        return tlsProtocol;
+    }
+
+    /** True, false, or null when no handshake was seen to end. */
+    public synchronized Boolean tlsEstablished() {
+        return tlsEstablished;
+    }
+
+    public synchronized String tlsHandshakeError() {
+        return tlsHandshakeError;
+    }
+
+    public synchronized boolean tlsCloseNotifyReceived() {
+        return tlsCloseNotifyReceived;
     }
 
     public synchronized List<ConnectionEvent> events() {

@@ -46,6 +46,13 @@ public final class ConnectionTracker implements SocketSignals {
         this.lifecycle.setDaemon(true);
     }
 
+    private volatile TlsInspector tlsInspector;
+
+    /** Registers how to find the connection under a TLS socket. */
+    public void registerTlsInspector(TlsInspector inspector) {
+        tlsInspector = inspector;
+    }
+
     /** Registers how to read addresses from the socket objects of {@code api}. */
     public void registerInspector(String api, SocketInspector inspector) {
         inspectors.put(api, inspector);
@@ -153,6 +160,18 @@ public final class ConnectionTracker implements SocketSignals {
             recordOpenSite(state);
         }
         table.put(socket, state);
+    }
+
+    /**
+     * Before a local close (or the exit) decides: if the kernel holds the connection in CLOSE_WAIT, the peer's FIN
+     * is waiting unread and the peer ended the connection first: a dead pooled connection.
+     */
+    private void checkPeerClosed(ConnectionState state, long now) {
+        if (!state.ending.isDecided() && state.local instanceof InetSocketAddress local
+                && state.peer instanceof InetSocketAddress peer && settings.tcpState().peerClosed(local, peer)) {
+            state.ending.onPeerClosedBeforeClose();
+            state.addEvent("socket.peer_closed", now, Map.of("network.tcp.state", "close_wait"));
+        }
     }
 
     /** Where the application opened the connection, when sockwatch.open.callsite is on (leak hunting). */
@@ -300,12 +319,7 @@ public final class ConnectionTracker implements SocketSignals {
                 fillAddresses(state, socket); // last chance: the descriptor is still open
             }
             SocketInspector inspector = inspectors.get(state.api());
-            if (!state.ending.isDecided() && state.local instanceof InetSocketAddress local
-                    && state.peer instanceof InetSocketAddress peer && settings.tcpState().peerClosed(local, peer)) {
-                // The peer's FIN is waiting unread (CLOSE_WAIT): a dead pooled connection, closed by us second.
-                state.ending.onPeerClosedBeforeClose();
-                state.addEvent("socket.peer_closed", now, Map.of("network.tcp.state", "close_wait"));
-            }
+            checkPeerClosed(state, now);
             int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
             boolean interrupted = Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
@@ -344,6 +358,61 @@ public final class ConnectionTracker implements SocketSignals {
         synchronized (state) {
             state.ending.onShutdown(input);
             state.addEvent("socket.shutdown", now, Map.of("socket.shutdown.direction", input ? "input" : "output"));
+        }
+    }
+
+    // ---- TLS ------------------------------------------------------------------------------------------------
+
+    private ConnectionState stateUnderTls(Object sslSocket) {
+        TlsInspector inspector = tlsInspector;
+        if (inspector == null) {
+            return null;
+        }
+        Object connection = inspector.connection(sslSocket);
+        return connection == null ? null : stateOfWrapped(connection);
+    }
+
+    @Override
+    public void tlsHandshakeEnded(Object sslSocket, Throwable failure) {
+        ConnectionState state = stateUnderTls(sslSocket);
+        if (state == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        String protocol = failure == null ? tlsInspector.protocol(sslSocket) : null;
+        synchronized (state) {
+            state.tls = true;
+            if (failure == null) {
+                state.tlsEstablished = Boolean.TRUE;
+                state.tlsProtocol = protocol;
+            } else if (state.tlsEstablished == null) {
+                state.tlsEstablished = Boolean.FALSE;
+                state.tlsHandshakeError = failure.getClass().getName() + ": " + failure.getMessage();
+                recordException(state, now, failure);
+                state.addEvent("socket.tls.handshake_failed", now, Map.of());
+            }
+        }
+    }
+
+    /**
+     * The peer's close_notify ends the TLS session before anything happens at the TCP layer (the TLS layer then
+     * answers with its own close_notify and shuts the TCP output down): the peer ended the connection first.
+     */
+    @Override
+    public void tlsInboundClosed(Object transport) {
+        ConnectionState state = stateUnderTls(transport);
+        if (state == null) {
+            return;
+        }
+        boolean received = tlsInspector.closeNotifyReceived(transport);
+        long now = System.nanoTime();
+        synchronized (state) {
+            state.tls = true;
+            if (received && !state.tlsCloseNotifyReceived) {
+                state.tlsCloseNotifyReceived = true;
+                state.ending.onPeerClosedTls();
+                state.addEvent("socket.tls.close_notify", now, Map.of("socket.tls.close_notify.direction", "received"));
+            }
         }
     }
 
@@ -454,6 +523,7 @@ public final class ConnectionTracker implements SocketSignals {
                     endNow(state, state.closeNanos);
                     continue;
                 }
+                checkPeerClosed(state, now);
                 state.ending.onProcessExit();
                 state.addEvent("socket.process_exit", now, Map.of());
             }

@@ -1,0 +1,139 @@
+package io.sockwatch.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import io.sockwatch.e2e.scenarios.ThirdPartyScenarios;
+import io.sockwatch.e2e.support.AgentJvm;
+import io.sockwatch.e2e.support.Jdks;
+import io.sockwatch.e2e.support.OtlpReceiver;
+import io.sockwatch.e2e.support.ReceivedSpan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Jetty + JDK HttpClient, Netty, HttpURLConnection and SSLSocket, each ending connections in two ways, observed by
+ * the agent in a forked JVM; the origin is asserted on both sides.
+ */
+class ThirdPartyIT {
+
+    private static final Set<String> PEER = Set.of("peer_fin", "peer_rst");
+
+    /** Acceptable client and server origins; null: that side has no span. */
+    private static final Map<String, List<Set<String>>> EXPECTED = Map.of(
+            "jetty_idle_timeout", List.of(Set.of("peer_fin"), Set.of("local_close")),
+            "jetty_client_timeout", List.of(Set.of("local_close"), PEER),
+            "netty_client_close", List.of(Set.of("local_close"), Set.of("peer_fin")),
+            "netty_server_reset", List.of(Set.of("peer_rst"), Set.of("local_close")),
+            "urlconnection_stale_keepalive", List.of(PEER, Set.of("local_close")),
+            "urlconnection_refused", List.of(Set.of("peer_rst"), Set.of()),
+            "tls_client_close", List.of(Set.of("local_close"), Set.of("peer_fin")),
+            // The server's TLS layer sends close_notify before the TCP reset: the client reads the close_notify.
+            "tls_server_reset", List.of(PEER, Set.of("local_close")));
+
+    private static OtlpReceiver receiver;
+    private static Path keystore;
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = new OtlpReceiver();
+        keystore = Files.createTempDirectory("sockwatch-tls").resolve("localhost.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "localhost", "-keyalg", "RSA", "-keysize", "2048", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit", "-dname", "CN=localhost",
+                "-validity", "2", "-ext", "SAN=dns:localhost,ip:127.0.0.1").inheritIO().start();
+        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool made a certificate");
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.close();
+    }
+
+    @TestFactory
+    List<DynamicNode> thirdPartySoftwareOnEveryJdk() throws Exception {
+        List<DynamicNode> nodes = new ArrayList<>();
+        for (Path jdk : Jdks.all()) {
+            String service = "thirdparty-" + Jdks.version(jdk);
+            AgentJvm jvm = new AgentJvm(jdk).exportingTo(receiver, service)
+                    .arg("-Dsockwatch.close.grace=200ms")
+                    .arg("-Djavax.net.ssl.keyStore=" + keystore).arg("-Djavax.net.ssl.keyStorePassword=changeit")
+                    .arg("-Djavax.net.ssl.keyStoreType=PKCS12")
+                    .arg("-Djavax.net.ssl.trustStore=" + keystore).arg("-Djavax.net.ssl.trustStorePassword=changeit")
+                    .arg("-Djavax.net.ssl.trustStoreType=PKCS12");
+            try (Stream<Path> jars = Files.list(Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs")
+                    + "-thirdparty"))) {
+                jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jvm::classpath);
+            }
+            AgentJvm.Result result = jvm.run(ThirdPartyScenarios.class);
+            Thread.sleep(1500);
+            List<ReceivedSpan> spans = receiver.spans().stream()
+                    .filter(s -> service.equals(s.resource().get("service.name"))).toList();
+            String why = "\n--- child output ---\n" + result.output() + "\n--- spans ---\n"
+                    + spans.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
+            List<DynamicNode> tests = new ArrayList<>();
+            tests.add(dynamicTest("ran", () -> {
+                assertEquals(0, result.exitCode(), why);
+                assertEquals(ThirdPartyScenarios.ALL.size(), result.lines("SCENARIO ").size(), why);
+            }));
+            for (String line : result.lines("SCENARIO ")) {
+                String[] parts = line.split(" ");
+                String name = parts[1];
+                long clientPort = Long.parseLong(parts[2].substring("client_port=".length()));
+                long serverPort = Long.parseLong(parts[3].substring("server_port=".length()));
+                List<ReceivedSpan> clients = spans.stream().filter(s -> s.kind().equals("CLIENT")
+                        && (clientPort != 0 ? Long.valueOf(clientPort).equals(s.number("network.local.port"))
+                        : Long.valueOf(serverPort).equals(s.number("server.port")))).toList();
+                List<ReceivedSpan> servers = spans.stream().filter(s -> s.kind().equals("SERVER")
+                        && Long.valueOf(serverPort).equals(s.number("network.local.port"))).toList();
+                List<Set<String>> expected = EXPECTED.get(name);
+                tests.add(dynamicTest(name + ": client", () -> {
+                    assertFalse(clients.isEmpty(), "client span of " + name + why);
+                    for (ReceivedSpan c : clients) {
+                        assertTrue(expected.get(0).contains(c.string("socket.close.origin")),
+                                name + " client " + c + why);
+                    }
+                }));
+                if (name.startsWith("tls_")) {
+                    tests.add(dynamicTest(name + ": TLS view", () -> {
+                        for (ReceivedSpan span : Stream.concat(clients.stream(), servers.stream()).toList()) {
+                            assertEquals(Boolean.TRUE, span.attributes().get("tls.established"), span + why);
+                            assertTrue(Set.of("1.2", "1.3").contains(span.string("tls.protocol.version")), span + why);
+                        }
+                        ReceivedSpan closedFirst = name.equals("tls_client_close") ? servers.get(0) : clients.get(0);
+                        assertEquals("received", closedFirst.string("socket.tls.close_notify"), closedFirst + why);
+                        assertEquals("close_notify", closedFirst.string("socket.close.reason"), closedFirst + why);
+                    }));
+                }
+                tests.add(dynamicTest(name + ": server", () -> {
+                    if (expected.get(1).isEmpty()) {
+                        assertEquals(List.of(), servers, why);
+                        return;
+                    }
+                    assertFalse(servers.isEmpty(), "server span of " + name + why);
+                    for (ReceivedSpan s : servers) {
+                        assertTrue(expected.get(1).contains(s.string("socket.close.origin")),
+                                name + " server " + s + why);
+                    }
+                }));
+            }
+            nodes.add(dynamicContainer("JDK " + Jdks.version(jdk), tests));
+        }
+        return nodes;
+    }
+}
