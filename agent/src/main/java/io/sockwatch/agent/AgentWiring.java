@@ -7,8 +7,6 @@ import io.sockwatch.agent.export.Telemetry;
 import io.sockwatch.agent.instrumentation.Instrumenter;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.PeerFilter;
-import io.sockwatch.agent.tracker.ProcNetTcp;
-import io.sockwatch.agent.tracker.TcpStateProbe;
 import io.sockwatch.agent.tracker.TrackerSettings;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.lang.instrument.Instrumentation;
@@ -39,7 +37,7 @@ final class AgentWiring {
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(), config.closeGrace().toNanos(),
                         config.queueSize(), excluded,
-                        config.closePeerCheck() ? ProcNetTcp.ifAvailable() : TcpStateProbe.NONE),
+                        config.closePeerCheck()),
                 new ConnectionSpans(telemetry.tracer(version), config.spans() == SockwatchConfig.SpanMode.ERRORS));
         tracker.start();
         SocketBridge.install(tracker);

@@ -38,6 +38,11 @@ public final class ConnectionEnding {
         return verdict != null;
     }
 
+    /** True once this process shut the input down (its own end of stream is then not the peer's). */
+    public boolean isInputShutdown() {
+        return inputShutdown;
+    }
+
     /** True once this process called close() on the socket. */
     public boolean isClosed() {
         return closed;
@@ -129,6 +134,11 @@ public final class ConnectionEnding {
     /** The peer's TLS close_notify was received: the peer closed its side of the TLS session first. */
     public Effect onPeerClosedTls() {
         return decide(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null);
+    }
+
+    /** At our close, the kernel had a reset from the peer pending, never read by the application. */
+    public Effect onPeerResetBeforeClose() {
+        return decide(Origin.PEER_RST, Reason.RESET, Operation.CLOSE, null);
     }
 
     /** The socket became unreachable without close(). */

@@ -1,6 +1,8 @@
 package io.sockwatch.agent.instrumentation;
 
+import io.sockwatch.agent.tracker.PeerState;
 import io.sockwatch.agent.tracker.SocketInspector;
+import java.io.FileDescriptor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
@@ -20,6 +22,7 @@ final class SocketChannelInspector implements SocketInspector {
     private final VarHandle reader;
     private final VarHandle writer;
     private final VarHandle interrupted;
+    private final VarHandle fd;
 
     SocketChannelInspector() {
         VarHandle r = null;
@@ -27,6 +30,7 @@ final class SocketChannelInspector implements SocketInspector {
         VarHandle rt = null;
         VarHandle wt = null;
         VarHandle in = null;
+        VarHandle descriptor = null;
         try {
             Class<?> type = Class.forName("sun.nio.ch.SocketChannelImpl", false, null);
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
@@ -34,6 +38,7 @@ final class SocketChannelInspector implements SocketInspector {
             l = lookup.findVarHandle(type, "localAddress", SocketAddress.class);
             rt = lookup.findVarHandle(type, "readerThread", long.class);
             wt = lookup.findVarHandle(type, "writerThread", long.class);
+            descriptor = lookup.findVarHandle(type, "fd", FileDescriptor.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
             Unsupported.report("sun.nio.ch.SocketChannelImpl address and thread fields", e);
         }
@@ -43,6 +48,7 @@ final class SocketChannelInspector implements SocketInspector {
         reader = rt;
         writer = wt;
         interrupted = in;
+        fd = descriptor;
     }
 
     /**
@@ -93,6 +99,14 @@ final class SocketChannelInspector implements SocketInspector {
             }
         }).orElse(null);
         return field == null ? null : (SocketAddress) field.getVolatile(listener);
+    }
+
+    @Override
+    public PeerState peerState(Object socket) {
+        if (fd == null || !fd.coordinateTypes().get(0).isInstance(socket)) {
+            return PeerState.UNKNOWN;
+        }
+        return PeerStatePoll.of((FileDescriptor) fd.get(socket));
     }
 
     @Override

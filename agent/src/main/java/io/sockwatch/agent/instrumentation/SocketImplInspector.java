@@ -1,5 +1,6 @@
 package io.sockwatch.agent.instrumentation;
 
+import io.sockwatch.agent.tracker.PeerState;
 import io.sockwatch.agent.tracker.SocketInspector;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -94,6 +95,24 @@ final class SocketImplInspector implements SocketInspector {
         } catch (Exception e) {
             return new InetSocketAddress(port); // already closed: the port is known, the address no longer
         }
+    }
+
+    private static final VarHandle FD = fdField();
+
+    /** SocketImpl.fd: NioSocketImpl and the legacy impl both keep their descriptor there. */
+    private static VarHandle fdField() {
+        try {
+            return MethodHandles.privateLookupIn(SocketImpl.class, MethodHandles.lookup())
+                    .findVarHandle(SocketImpl.class, "fd", java.io.FileDescriptor.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Unsupported.report("java.net.SocketImpl.fd (the close-time peer check is left out)", e);
+            return null;
+        }
+    }
+
+    @Override
+    public PeerState peerState(Object socket) {
+        return FD == null ? PeerState.UNKNOWN : PeerStatePoll.of((java.io.FileDescriptor) FD.getVolatile(socket));
     }
 
     @Override

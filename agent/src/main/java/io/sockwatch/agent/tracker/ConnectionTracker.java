@@ -163,14 +163,21 @@ public final class ConnectionTracker implements SocketSignals {
     }
 
     /**
-     * Before a local close (or the exit) decides: if the kernel holds the connection in CLOSE_WAIT, the peer's FIN
-     * is waiting unread and the peer ended the connection first: a dead pooled connection.
+     * Before a local close (or the exit) decides: if the kernel has the peer's FIN waiting unread (CLOSE_WAIT) or a
+     * reset pending, the peer ended the connection first: a dead pooled connection. One poll(2), no read.
      */
-    private void checkPeerClosed(ConnectionState state, long now) {
-        if (!state.ending.isDecided() && state.local instanceof InetSocketAddress local
-                && state.peer instanceof InetSocketAddress peer && settings.tcpState().peerClosed(local, peer)) {
+    private void checkPeerClosed(ConnectionState state, Object socket, long now) {
+        if (!settings.peerCheck() || state.ending.isDecided() || state.ending.isInputShutdown() || socket == null) {
+            return;
+        }
+        SocketInspector inspector = inspectors.get(state.api());
+        PeerState peer = inspector == null ? PeerState.UNKNOWN : inspector.peerState(socket);
+        if (peer == PeerState.FIN_RECEIVED) {
             state.ending.onPeerClosedBeforeClose();
             state.addEvent("socket.peer_closed", now, Map.of("network.tcp.state", "close_wait"));
+        } else if (peer == PeerState.RESET_RECEIVED) {
+            state.ending.onPeerResetBeforeClose();
+            state.addEvent("socket.peer_closed", now, Map.of("network.tcp.state", "reset"));
         }
     }
 
@@ -319,7 +326,7 @@ public final class ConnectionTracker implements SocketSignals {
                 fillAddresses(state, socket); // last chance: the descriptor is still open
             }
             SocketInspector inspector = inspectors.get(state.api());
-            checkPeerClosed(state, now);
+            checkPeerClosed(state, socket, now);
             int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
             boolean interrupted = Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
@@ -523,7 +530,7 @@ public final class ConnectionTracker implements SocketSignals {
                     endNow(state, state.closeNanos);
                     continue;
                 }
-                checkPeerClosed(state, now);
+                checkPeerClosed(state, state.tableRef == null ? null : state.tableRef.get(), now);
                 state.ending.onProcessExit();
                 state.addEvent("socket.process_exit", now, Map.of());
             }

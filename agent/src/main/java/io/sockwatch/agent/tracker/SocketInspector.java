@@ -27,6 +27,14 @@ public interface SocketInspector {
         return null;
     }
 
+    /**
+     * Whether the peer has already closed its side, asked of the kernel without reading; only while the socket is
+     * still open (at close, or at exit). Never called when this process shut the input down itself.
+     */
+    default PeerState peerState(Object socket) {
+        return PeerState.UNKNOWN;
+    }
+
     /** How many threads are blocked in I/O on the socket right now (0 when unknown). */
     int threadsInIo(Object socket);
 }

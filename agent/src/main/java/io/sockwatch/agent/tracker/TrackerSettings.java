@@ -9,8 +9,8 @@ package io.sockwatch.agent.tracker;
  * @param graceNanos    how long a closed connection stays open for late signals before its span ends
  * @param maxPending    how many closed connections may wait for their grace period; beyond it they end at once
  * @param excluded      peers whose connections are not tracked
- * @param tcpState      asked at close whether the peer had already closed (CLOSE_WAIT)
+ * @param peerCheck     ask the kernel at close whether the peer had already closed (or reset) the connection
  */
 public record TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos, int maxPending,
-                              PeerFilter excluded, TcpStateProbe tcpState) {
+                              PeerFilter excluded, boolean peerCheck) {
 }

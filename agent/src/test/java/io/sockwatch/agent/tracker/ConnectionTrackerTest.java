@@ -39,7 +39,7 @@ class ConnectionTrackerTest {
 
     private ConnectionTracker tracker(long graceMillis, PeerFilter excluded) {
         tracker = new ConnectionTracker(new TrackerSettings(true, openCallSite, 3, TimeUnit.MILLISECONDS.toNanos(graceMillis), 16,
-                excluded, (local, peer) -> peerClosed), ended::add);
+                excluded, true), ended::add);
         tracker.registerInspector(API, inspector);
         tracker.start();
         return tracker;
@@ -279,7 +279,7 @@ class ConnectionTrackerTest {
         t.read(socket, 3, null);
     }
 
-    private static final class FakeInspector implements SocketInspector {
+    private final class FakeInspector implements SocketInspector {
         volatile int threadsInIo;
 
         @Override
@@ -295,6 +295,11 @@ class ConnectionTrackerTest {
         @Override
         public int threadsInIo(Object socket) {
             return threadsInIo;
+        }
+
+        @Override
+        public PeerState peerState(Object socket) {
+            return peerClosed ? PeerState.FIN_RECEIVED : PeerState.OPEN;
         }
     }
 }
