@@ -3,6 +3,7 @@ package io.sockwatch.agent;
 import io.sockwatch.agent.config.SockwatchConfig;
 import io.sockwatch.agent.export.ConnectionSpans;
 import io.sockwatch.agent.export.ExporterEndpoints;
+import io.sockwatch.agent.export.SpanPipeline;
 import io.sockwatch.agent.export.Telemetry;
 import io.sockwatch.agent.instrumentation.Instrumenter;
 import io.sockwatch.agent.tracker.ConnectionTracker;
@@ -23,41 +24,53 @@ final class AgentWiring {
     }
 
     static void wire(SockwatchConfig config, Instrumentation inst, String version) {
-        Telemetry telemetry = Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(),
-                version, System.err::println);
+        long t0 = System.nanoTime();
         List<String> problems = new ArrayList<>();
         PeerFilter excluded = PeerFilter.parse(config.excludedPeers(), problems);
         if (!problems.isEmpty()) {
             System.err.println("sockwatch: ignoring sockwatch.exclude.peers entries " + String.join(", ", problems)
                     + ": expected host, host:port, ip, ip:port, [ipv6]:port, cidr or *:port");
         }
-        for (ExporterEndpoints.Endpoint e : telemetry.exporterEndpoints()) {
+        for (ExporterEndpoints.Endpoint e : Telemetry.exporterEndpoints(System.getProperties(), System.getenv(),
+                config.otelArguments())) {
             excluded = excluded.plus(e.host(), e.port());
         }
+        // The SDK starts on the export thread: the application does not wait for it.
+        SpanPipeline pipeline = new SpanPipeline(config.queueSize(),
+                () -> Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(), version,
+                        System.err::println),
+                telemetry -> new ConnectionSpans(telemetry.tracer(version),
+                        config.spans() == SockwatchConfig.SpanMode.ERRORS),
+                System.err::println);
         ConnectionTracker tracker = new ConnectionTracker(
-                new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(), config.closeGrace().toNanos(),
-                        config.queueSize(), excluded,
-                        config.closePeerCheck()),
-                new ConnectionSpans(telemetry.tracer(version), config.spans() == SockwatchConfig.SpanMode.ERRORS));
+                new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
+                        config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck()),
+                pipeline);
+        pipeline.start();
         tracker.start();
         SocketBridge.install(tracker);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, telemetry), "sockwatch-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, pipeline), "sockwatch-shutdown"));
 
+        long t1 = System.nanoTime();
         List<String> apis = Instrumenter.install(inst, tracker, config.debug());
+        long t2 = System.nanoTime();
         if (config.debug()) {
             System.err.println("sockwatch " + version + ": observing " + apis + ", spans=" + config.spans()
-                    .name().toLowerCase() + ", excluded peers: " + (excluded.isEmpty() ? "none" : "configured"));
+                    .name().toLowerCase() + ", excluded peers: " + (excluded.isEmpty() ? "none" : "configured")
+                    + "; started in " + (t2 - t0) / 1_000_000 + " ms (instrumentation " + (t2 - t1) / 1_000_000
+                    + " ms; OpenTelemetry starts in the background)");
         }
     }
 
     /** Ends open connections as closed by the exit and exports everything before the JVM goes. */
-    private static void stop(ConnectionTracker tracker, Telemetry telemetry) {
+    private static void stop(ConnectionTracker tracker, SpanPipeline pipeline) {
         try {
             tracker.shutdown();
-            telemetry.shutdown(5_000);
-            if (tracker.droppedGracePeriods() > 0 || tracker.internalErrors() > 0) {
-                System.err.println("sockwatch: " + tracker.droppedGracePeriods() + " connections ended without grace"
-                        + " period (sockwatch.queue.size reached), " + tracker.internalErrors() + " internal errors");
+            pipeline.shutdown(5_000);
+            if (tracker.droppedGracePeriods() > 0 || tracker.internalErrors() > 0 || pipeline.dropped() > 0) {
+                System.err.println("sockwatch: " + pipeline.dropped() + " connections not exported (export queue "
+                        + "full, sockwatch.queue.size), " + tracker.droppedGracePeriods() + " ended without grace "
+                        + "period, " + tracker.internalErrors() + " internal errors");
             }
         } catch (Throwable t) {
             System.err.println("sockwatch: error while flushing spans at exit (" + t + ")");

@@ -32,6 +32,12 @@ public final class Telemetry {
         this.endpoints = endpoints;
     }
 
+    /** Where the configured exporters send, read from the same settings the SDK reads, before it starts. */
+    public static List<ExporterEndpoints.Endpoint> exporterEndpoints(Properties props, Map<String, String> env,
+                                                                     Map<String, String> agentArguments) {
+        return ExporterEndpoints.of(new OtelSettings(props, env, agentArguments));
+    }
+
     /**
      * Builds the SDK. On a configuration error, reports one line to {@code warn} and exports nothing.
      */

@@ -2,6 +2,7 @@ package io.sockwatch.agent.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import java.lang.instrument.Instrumentation;
@@ -48,32 +49,25 @@ public final class Instrumenter {
                 .ignore(none());
         List<String> apis = new ArrayList<>();
         for (TypeInstrumentation ti : all()) {
-            Class<?> type = load(ti.typeName());
-            if (type == null) {
-                if (ti.optional()) {
-                    continue;
-                }
-                Unsupported.report(ti.typeName() + " is not present; " + ti.api() + " connections are not observed",
-                        null);
-                continue;
-            }
-            List<Object> missing = new ArrayList<>(
-                    ti.requiredMethods().stream().filter(m -> !m.isDeclaredBy(type)).toList());
-            ti.requiredFields().stream().filter(f -> !declaresField(type, f)).forEach(missing::add);
-            if (!missing.isEmpty()) {
-                Unsupported.report(ti.typeName() + " lacks " + missing + "; " + ti.api()
-                        + " connections are not observed", null);
-                continue;
-            }
             if (ti.inspector() != null) {
                 tracker.registerInspector(ti.api(), ti.inspector());
             }
             if (ti.tlsInspector() != null) {
                 tracker.registerTlsInspector(ti.tlsInspector());
             }
+            // Classes not loaded yet are instrumented when the JDK loads them; their shape is checked then, from
+            // the class file, so that starting the agent loads none of them.
             builder = builder.type(named(ti.typeName()))
-                    .transform((b, typeDescription, classLoader, module, domain) -> b.visit(ti.advice()));
-            if (!apis.contains(ti.api())) {
+                    .transform((b, type, classLoader, module, domain) -> {
+                        List<String> missing = missing(ti, type);
+                        if (!missing.isEmpty()) {
+                            Unsupported.report(ti.typeName() + " lacks " + missing + "; " + ti.api()
+                                    + " connections are not observed there", null);
+                            return b;
+                        }
+                        return b.visit(ti.advice());
+                    });
+            if (!apis.contains(ti.api()) && (ti.optional() ? isLoadable(ti.typeName()) : true)) {
                 apis.add(ti.api());
             }
         }
@@ -83,21 +77,25 @@ public final class Instrumenter {
         return apis;
     }
 
-    private static boolean declaresField(Class<?> type, String name) {
-        try {
-            type.getDeclaredField(name);
-            return true;
-        } catch (NoSuchFieldException e) {
-            return false;
+    /** The required methods and fields the class file lacks, described for the report. */
+    static List<String> missing(TypeInstrumentation ti, TypeDescription type) {
+        List<String> missing = new ArrayList<>();
+        for (MethodSignature m : ti.requiredMethods()) {
+            if (type.getDeclaredMethods().filter(named(m.name()).and(takesArguments(m.parameterTypes()))).isEmpty()) {
+                missing.add(m.toString());
+            }
         }
+        for (String field : ti.requiredFields()) {
+            if (type.getDeclaredFields().filter(named(field)).isEmpty()) {
+                missing.add("field " + field);
+            }
+        }
+        return missing;
     }
 
-    private static Class<?> load(String name) {
-        try {
-            return Class.forName(name, false, null);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
+    /** Whether the JDK has the class, without loading it. */
+    private static boolean isLoadable(String name) {
+        return ClassLoader.getSystemResource(name.replace('.', '/') + ".class") != null;
     }
 
     /** Reports a failed transformation once; the class stays as the JDK made it. */
