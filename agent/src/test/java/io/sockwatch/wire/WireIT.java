@@ -43,6 +43,11 @@ class WireIT {
             new Scenario("half_close", "local_close", "shutdown_output", true, null, null),
             new Scenario("read_timeout", "timeout", "read_timeout", true, null, null),
             new Scenario("stale_pooled", "peer_fin", "eof", true, null, null),
+            new Scenario("async_close", "local_close", "async_close", true, null, null),
+            new Scenario("shutdown_input", "local_close", "shutdown_input", true, null, null),
+            new Scenario("use_after_close", "local_close", "close", true, null, null),
+            new Scenario("interrupt", "local_close", "interrupt", true, null, null), // channels only
+            new Scenario("leaked", "leaked", "gc", true, null, null),
             new Scenario("refused", "peer_rst", "refused", false, "none", null),
             new Scenario("connect_timeout", "timeout", "connect_timeout", false,
                     "-A INPUT -p tcp --dport 7000 -j DROP", null),
@@ -94,6 +99,9 @@ class WireIT {
             int version = Jdks.version(jdk);
             for (String api : List.of("socket", "channel")) {
                 for (Scenario scenario : SCENARIOS) {
+                    if (scenario.name().equals("interrupt") && api.equals("socket")) {
+                        continue; // a platform thread blocked in a java.net.Socket read ignores interrupts
+                    }
                     Outcome outcome = run(jdk, api, scenario);
                     String label = scenario.name() + " " + api + " JDK " + version;
                     tests.add(dynamicTest(label + ": client", () -> check(outcome, scenario, api, version, true)));
@@ -200,7 +208,7 @@ class WireIT {
         String us = clientSide ? "client" : "server";
         String them = clientSide ? "server" : "client";
         return switch (origin) {
-            case "local_close" -> us;
+            case "local_close", "leaked" -> us; // a leaked socket is closed by our JDK's cleaner
             case "peer_fin", "peer_rst" -> them;
             case "timeout" -> switch (reason) {
                 case "connect_timeout" -> "no answer";

@@ -45,7 +45,8 @@ public final class WireScenarios {
                     case "peer_fin", "stale_pooled" -> s.getOutputStream().write("bye".getBytes());
                     case "linger_rst" -> s.setSoLinger(true, 0);
                     case "unread_rst", "broken_pipe" -> Thread.sleep(500); // the client's bytes stay unread
-                    case "local_close", "read_timeout", "half_close" -> {
+                    case "local_close", "read_timeout", "half_close", "async_close", "shutdown_input",
+                         "use_after_close", "interrupt", "leaked" -> {
                         drainQuietly(in);
                         if (scenario.equals("half_close")) {
                             s.getOutputStream().write("response".getBytes());
@@ -60,6 +61,10 @@ public final class WireScenarios {
 
     static void client(String scenario, String api, String host, int port) throws Exception {
         InetSocketAddress server = new InetSocketAddress(host, port);
+        if (scenario.equals("leaked")) {
+            leakedClient(server, api);
+            return;
+        }
         if (api.equals("channel")) {
             channelClient(scenario, server);
             return;
@@ -109,6 +114,21 @@ public final class WireScenarios {
                 }
             }
             case "stale_pooled" -> Thread.sleep(700); // the server's FIN arrives and is never read
+            case "async_close" -> {
+                Thread reader = new Thread(() -> drainQuietly(in));
+                reader.start();
+                Thread.sleep(300); // blocked in read
+                s.close();
+                reader.join(5000);
+            }
+            case "shutdown_input" -> {
+                s.shutdownInput(); // nothing on the wire; our own reads now end
+                System.out.println("  read after shutdownInput " + in.read());
+            }
+            case "use_after_close" -> {
+                s.close();
+                drainQuietly(in); // "Socket closed"
+            }
             case "middlebox_rst" -> {
                 awaitMarker("firewall");
                 try {
@@ -175,6 +195,25 @@ public final class WireScenarios {
                 }
             }
             case "stale_pooled" -> Thread.sleep(700);
+            case "async_close", "interrupt" -> {
+                Thread reader = new Thread(() -> drainQuietly(c));
+                reader.start();
+                Thread.sleep(300);
+                if (scenario.equals("interrupt")) {
+                    reader.interrupt(); // ClosedByInterruptException: the JDK closes the channel
+                } else {
+                    c.close();
+                }
+                reader.join(5000);
+            }
+            case "shutdown_input" -> {
+                c.shutdownInput();
+                System.out.println("  read after shutdownInput " + c.read(ByteBuffer.allocate(1)));
+            }
+            case "use_after_close" -> {
+                c.close();
+                drainQuietly(c); // ClosedChannelException
+            }
             case "middlebox_rst" -> {
                 awaitMarker("firewall");
                 try {
@@ -195,6 +234,26 @@ public final class WireScenarios {
             default -> throw new IllegalArgumentException(scenario);
         }
         c.close();
+    }
+
+    /** Opens a connection and drops it without close(): the collector finds it and the JDK's cleaner closes it. */
+    static void leakedClient(InetSocketAddress server, String api) throws Exception {
+        int port = openAndDrop(server, api);
+        System.out.println("CLIENT_PORT=" + port);
+        for (int i = 0; i < 30; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+    }
+
+    static int openAndDrop(InetSocketAddress server, String api) throws IOException {
+        if (api.equals("channel")) {
+            SocketChannel c = SocketChannel.open(server);
+            return ((InetSocketAddress) c.getLocalAddress()).getPort();
+        }
+        Socket s = new Socket();
+        s.connect(server, 1500);
+        return s.getLocalPort();
     }
 
     /** Waits (bounded) for the test to create a marker file next to the working directory. */

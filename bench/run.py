@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""sockwatch benchmarks: whole-process workloads side by side (no agent | sockwatch | sockwatch disabled | JFR socket
+events), alternating modes within each round, plus the JMH hot-path microbenchmark. Writes docs/performance.md."""
+import argparse, datetime, http.server, json, os, platform, re, shutil, statistics, subprocess, sys, threading, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.path.join(ROOT, "bench", "target")
+AGENT = os.path.join(ROOT, "agent", "target", "sockwatch-agent.jar")
+
+WORKLOADS = [  # name, metric direction (higher is better?), target ratio for sockwatch default, what it says
+    ("small_reads", False, 1.05, "16-byte reads of a 32 MiB loopback stream"),
+    ("pingpong_socket_1", False, 1.03, "request/response of 1 B, java.net.Socket"),
+    ("pingpong_socket_1k", False, 1.03, "request/response of 1 KiB, java.net.Socket"),
+    ("pingpong_channel_1", False, 1.03, "request/response of 1 B, SocketChannel"),
+    ("pingpong_channel_1k", False, 1.03, "request/response of 1 KiB, SocketChannel"),
+    ("bulk", True, 1.01, "64 KiB writes, 2 GiB"),
+    ("churn", True, 1.15, "connect + accept + 16 B each way + close"),
+    ("many", False, None, "9,500 idle connections held open, both ends in one process (19,000 tracked sockets: "
+             "the file descriptor limit here is 20,000)"),
+    ("startup", False, None, "a tiny program: JVM start, one connection, exit"),
+]
+
+
+class Sink(http.server.BaseHTTPRequestHandler):
+    """An OTLP/HTTP endpoint that accepts and drops everything: export costs what it costs for real."""
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def sh(cmd, **kw):
+    p = subprocess.run(cmd, text=True, capture_output=True, **kw)
+    if p.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{p.stdout}{p.stderr}")
+    return p.stdout
+
+
+def build(java_home):
+    os.makedirs(os.path.join(TARGET, "classes"), exist_ok=True)
+    print("building the agent and the benchmarks...", flush=True)
+    sh(["mvn", "-B", "-q", "-DskipTests", "package", "-pl", "agent"], cwd=ROOT)
+    sh(["mvn", "-B", "-q", "-pl", "agent", "dependency:build-classpath", "-Dmdep.includeScope=test",
+        "-Dmdep.outputFile=" + os.path.join(TARGET, "test-classpath.txt")], cwd=ROOT)
+    sh([os.path.join(java_home, "bin", "javac"), "-d", os.path.join(TARGET, "classes"),
+        os.path.join(ROOT, "bench", "src", "Workloads.java")])
+    with open(os.path.join(TARGET, "sockets.jfc"), "w") as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<configuration version="2.0">\n')
+        for event in ("jdk.SocketRead", "jdk.SocketWrite"):
+            f.write(f'  <event name="{event}"><setting name="enabled">true</setting>'
+                    f'<setting name="stackTrace">true</setting><setting name="threshold">0 ms</setting></event>\n')
+        f.write("</configuration>\n")
+
+
+def modes(sink_port):
+    otel = [f"-Dotel.exporter.otlp.endpoint=http://127.0.0.1:{sink_port}", "-Dotel.service.name=bench"]
+    agent = "-javaagent:" + AGENT
+    return {
+        "no agent": [],
+        "sockwatch": [agent] + otel,
+        "sockwatch disabled": [agent, "-Dsockwatch.enabled=false"] + otel,
+        "JFR socket events": ["-XX:StartFlightRecording=settings=" + os.path.join(TARGET, "sockets.jfc")
+                              + ",filename=" + os.path.join(TARGET, "bench.jfr")],
+    }
+
+
+def raise_fd_limit():
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def run_once(java, jvm_args, workload):
+    cmd = ["/usr/bin/time", "-f", "MAXRSS %M", java, "-Xmx2g"] + jvm_args + [
+        "-cp", os.path.join(TARGET, "classes"), "Workloads", workload] + (["9500"] if workload == "many" else [])
+    start = time.perf_counter()
+    p = subprocess.run(cmd, text=True, capture_output=True, preexec_fn=raise_fd_limit)
+    wall = time.perf_counter() - start
+    out = p.stdout + p.stderr
+    if p.returncode != 0:
+        raise RuntimeError(f"{workload} failed: {' '.join(cmd)}\n{out}")
+    rss = int(re.search(r"MAXRSS (\d+)", out).group(1)) / 1024.0
+    if workload == "startup":
+        return wall * 1000.0, rss
+    m = re.search(r"RESULT \S+ ([\d.]+) (\S+)", out)
+    return float(m.group(1)), rss
+
+
+def jmh(java):
+    print("JMH hot path...", flush=True)
+    cp = ":".join([os.path.join(ROOT, "agent", "target", "test-classes"), os.path.join(ROOT, "agent", "target", "classes"),
+                   open(os.path.join(TARGET, "test-classpath.txt")).read().strip()])
+    out_json = os.path.join(TARGET, "jmh.json")
+    sh([java, "-cp", cp, "org.openjdk.jmh.Main", "HotPathBenchmark", "-prof", "gc", "-f", "1", "-wi", "3", "-w", "1",
+        "-i", "5", "-r", "1", "-rf", "json", "-rff", out_json])
+    rows = []
+    for b in json.load(open(out_json)):
+        alloc = b["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+        rows.append((b["benchmark"].split(".")[-1], b.get("params", {}).get("tracked", ""),
+                     b["primaryMetric"]["score"], b["primaryMetric"]["scoreError"], alloc))
+    return rows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--java-home", default=os.environ.get("JAVA_HOME") or os.path.dirname(os.path.dirname(
+        os.path.realpath(shutil.which("java")))))
+    ap.add_argument("--only", nargs="*", help="workloads to run (default: all)")
+    ap.add_argument("--no-jmh", action="store_true")
+    ap.add_argument("--output", default=os.path.join(ROOT, "docs", "performance.md"))
+    args = ap.parse_args()
+    java = os.path.join(args.java_home, "bin", "java")
+    build(args.java_home)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    all_modes = modes(server.server_address[1])
+    names = list(all_modes)
+    results = {}
+    rss = {}
+    selected = [w for w in WORKLOADS if not args.only or w[0] in args.only]
+    for workload, _, _, _ in selected:
+        extra = {}
+        if workload == "churn":  # the span and call-site settings matter most where connections are short
+            extra = {"sockwatch spans=errors": all_modes["sockwatch"] + ["-Dsockwatch.spans=errors"],
+                     "sockwatch close.callsite=false": all_modes["sockwatch"] + ["-Dsockwatch.close.callsite=false"]}
+        workload_modes = dict(all_modes, **extra)
+        order = list(workload_modes)
+        for r in range(args.rounds):
+            rotated = order[r % len(order):] + order[:r % len(order)]  # alternate who goes first
+            for mode in rotated:
+                print(f"  {workload} round {r + 1}/{args.rounds}: {mode}", flush=True)
+                value, peak = run_once(java, workload_modes[mode], workload)
+                results.setdefault((workload, mode), []).append(value)
+                rss.setdefault((workload, mode), []).append(peak)
+    jmh_rows = [] if args.no_jmh else jmh(java)
+    write_report(args, java, selected, results, rss, jmh_rows)
+    server.shutdown()
+
+
+def write_report(args, java, selected, results, rss, jmh_rows):
+    version = subprocess.run([java, "-version"], text=True, capture_output=True).stderr.splitlines()[0]
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    lines = [
+        "# Performance",
+        "",
+        f"Generated by `bench/run.sh` on {datetime.date.today()}: {os.cpu_count()} cores ({cpu}), "
+        f"{platform.system()} {platform.release()}, {version}. {args.rounds} rounds; in each round every mode runs "
+        "once, in a rotating order, each in a fresh JVM. Values are medians with [min, max]; the ratio compares "
+        "the median to no agent in the same run (above 1 means slower or bigger). sockwatch exports over "
+        "OTLP/HTTP to a local sink; JFR records `jdk.SocketRead`/`jdk.SocketWrite` at threshold 0 with stack traces.",
+        "",
+    ]
+    for workload, higher_better, target, what in selected:
+        modes_here = [m for (w, m) in results if w == workload]
+        base = statistics.median(results[(workload, "no agent")])
+        unit = {"small_reads": "ns/read", "bulk": "MiB/s", "churn": "conn/s", "many": "bytes/socket",
+                "startup": "ms wall"}.get(workload, "µs/round trip")
+        lines += [f"## {workload}: {what}", "",
+                  f"| mode | {unit} | ratio to no agent | peak RSS MiB |", "|---|---|---|---|"]
+        for mode in modes_here:
+            vals = results[(workload, mode)]
+            med = statistics.median(vals)
+            if workload == "many":
+                ratio = f"+{med - base:.0f} B/socket"
+            else:
+                ratio = f"{(base / med if higher_better else med / base):.3f}"
+            lines.append(f"| {mode} | {med:.2f} [{min(vals):.2f}, {max(vals):.2f}] | {ratio} | "
+                         f"{statistics.median(rss[(workload, mode)]):.0f} |")
+        if target:
+            med = statistics.median(results[(workload, "sockwatch")])
+            ratio = base / med if higher_better else med / base
+            lines.append("")
+            lines.append(f"Target for sockwatch: ratio ≤ {target}. Measured {ratio:.3f}: "
+                         f"{'met' if ratio <= target else '**missed**'}.")
+        lines.append("")
+    if jmh_rows:
+        lines += ["## JMH: the hot path", "",
+                  "The advice's call into the bridge, the state lookup and the counter update, per operation, with the "
+                  "given number of tracked connections (`-prof gc`).", "",
+                  "| benchmark | tracked | ns/op | ± | B/op |", "|---|---|---|---|---|"]
+        for name, tracked, score, err, alloc in jmh_rows:
+            lines.append(f"| {name} | {tracked} | {score:.2f} | {err:.2f} | {alloc:.3f} |")
+        lines.append("")
+    notes = os.path.join(ROOT, "bench", "NOTES.md")
+    if os.path.exists(notes):
+        lines += [open(notes).read()]
+    with open(args.output, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("wrote " + args.output)
+
+
+if __name__ == "__main__":
+    main()

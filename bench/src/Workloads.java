@@ -1,0 +1,255 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Socket workloads on loopback, one per run, each printing {@code RESULT <name> <value> <unit>}. Plain JDK code:
+ * it runs the same with no agent, with sockwatch, and with JFR socket events, so the harness can compare them.
+ */
+public final class Workloads {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    public static void main(String[] args) throws Exception {
+        String name = args[0];
+        switch (name) {
+            case "startup" -> startup();
+            case "small_reads" -> smallReads();
+            case "pingpong_socket_1" -> pingPongSocket(1);
+            case "pingpong_socket_1k" -> pingPongSocket(1024);
+            case "pingpong_channel_1" -> pingPongChannel(1);
+            case "pingpong_channel_1k" -> pingPongChannel(1024);
+            case "bulk" -> bulk();
+            case "churn" -> churn();
+            case "many" -> many(Integer.parseInt(args.length > 1 ? args[1] : "10000"));
+            default -> throw new IllegalArgumentException(name);
+        }
+    }
+
+    static void result(String name, double value, String unit) {
+        System.out.printf("RESULT %s %.3f %s%n", name, value, unit);
+    }
+
+    /** A tiny program: one connection, then exit (wall time and RSS are measured by the harness). */
+    static void startup() throws IOException {
+        try (ServerSocket listener = new ServerSocket(0, 1, LOOPBACK);
+             Socket c = new Socket(LOOPBACK, listener.getLocalPort());
+             Socket s = listener.accept()) {
+            c.getOutputStream().write(1);
+            s.getInputStream().read();
+        }
+        result("startup", 1, "ok");
+    }
+
+    /** 16-byte reads of a 32 MiB stream: per-call overhead dominates. */
+    static void smallReads() throws Exception {
+        int total = 32 << 20;
+        try (ServerSocket listener = new ServerSocket(0, 1, LOOPBACK)) {
+            Thread writer = new Thread(() -> {
+                try (Socket s = listener.accept(); OutputStream out = s.getOutputStream()) {
+                    byte[] chunk = new byte[64 << 10];
+                    for (int sent = 0; sent < total; sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            writer.start();
+            try (Socket c = new Socket(LOOPBACK, listener.getLocalPort())) {
+                InputStream in = c.getInputStream();
+                byte[] b = new byte[16];
+                long reads = 0;
+                long start = System.nanoTime();
+                for (int n; (n = in.read(b, 0, 16)) != -1; ) {
+                    reads++;
+                }
+                long elapsed = System.nanoTime() - start;
+                result("small_reads", (double) elapsed / reads, "ns/read");
+            }
+            writer.join();
+        }
+    }
+
+    static void pingPongSocket(int size) throws Exception {
+        int rounds = 20_000;
+        try (ServerSocket listener = new ServerSocket(0, 1, LOOPBACK)) {
+            Thread echo = new Thread(() -> {
+                try (Socket s = listener.accept()) {
+                    s.setTcpNoDelay(true);
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream();
+                    byte[] b = new byte[size];
+                    for (int i = 0; i < rounds; i++) {
+                        readFully(in, b);
+                        out.write(b);
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            echo.start();
+            try (Socket c = new Socket(LOOPBACK, listener.getLocalPort())) {
+                c.setTcpNoDelay(true);
+                InputStream in = c.getInputStream();
+                OutputStream out = c.getOutputStream();
+                byte[] b = new byte[size];
+                long start = System.nanoTime();
+                for (int i = 0; i < rounds; i++) {
+                    out.write(b);
+                    readFully(in, b);
+                }
+                result("pingpong_socket_" + (size == 1 ? "1" : "1k"), (System.nanoTime() - start) / 1000.0 / rounds,
+                        "us/roundtrip");
+            }
+            echo.join();
+        }
+    }
+
+    static void pingPongChannel(int size) throws Exception {
+        int rounds = 20_000;
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0))) {
+            Thread echo = new Thread(() -> {
+                try (SocketChannel s = listener.accept()) {
+                    s.socket().setTcpNoDelay(true);
+                    ByteBuffer b = ByteBuffer.allocateDirect(size);
+                    for (int i = 0; i < rounds; i++) {
+                        b.clear();
+                        while (b.hasRemaining()) {
+                            s.read(b);
+                        }
+                        b.flip();
+                        while (b.hasRemaining()) {
+                            s.write(b);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            echo.start();
+            try (SocketChannel c = SocketChannel.open(listener.getLocalAddress())) {
+                c.socket().setTcpNoDelay(true);
+                ByteBuffer b = ByteBuffer.allocateDirect(size);
+                long start = System.nanoTime();
+                for (int i = 0; i < rounds; i++) {
+                    b.clear();
+                    while (b.hasRemaining()) {
+                        c.write(b);
+                    }
+                    b.clear();
+                    while (b.hasRemaining()) {
+                        c.read(b);
+                    }
+                }
+                result("pingpong_channel_" + (size == 1 ? "1" : "1k"), (System.nanoTime() - start) / 1000.0 / rounds,
+                        "us/roundtrip");
+            }
+            echo.join();
+        }
+    }
+
+    /** 64 KiB writes, 2 GiB in all. */
+    static void bulk() throws Exception {
+        long total = 2L << 30;
+        try (ServerSocket listener = new ServerSocket(0, 1, LOOPBACK)) {
+            Thread sink = new Thread(() -> {
+                try (Socket s = listener.accept(); InputStream in = s.getInputStream()) {
+                    byte[] b = new byte[256 << 10];
+                    while (in.read(b) != -1) {
+                        // discard
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            sink.start();
+            byte[] chunk = new byte[64 << 10];
+            long start = System.nanoTime();
+            try (Socket c = new Socket(LOOPBACK, listener.getLocalPort()); OutputStream out = c.getOutputStream()) {
+                for (long sent = 0; sent < total; sent += chunk.length) {
+                    out.write(chunk);
+                }
+            }
+            sink.join();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            result("bulk", total / seconds / (1 << 20), "MiB/s");
+        }
+    }
+
+    /** connect + accept + 16 B each way + close, one after the other. */
+    static void churn() throws Exception {
+        int connections = 4000;
+        try (ServerSocket listener = new ServerSocket(0, 128, LOOPBACK)) {
+            Thread server = new Thread(() -> {
+                byte[] b = new byte[16];
+                try {
+                    for (int i = 0; i < connections; i++) {
+                        try (Socket s = listener.accept()) {
+                            readFully(s.getInputStream(), b);
+                            s.getOutputStream().write(b);
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            server.start();
+            byte[] b = new byte[16];
+            long start = System.nanoTime();
+            for (int i = 0; i < connections; i++) {
+                try (Socket c = new Socket(LOOPBACK, listener.getLocalPort())) {
+                    c.getOutputStream().write(b);
+                    readFully(c.getInputStream(), b);
+                }
+            }
+            server.join();
+            result("churn", connections / ((System.nanoTime() - start) / 1e9), "conn/s");
+        }
+    }
+
+    /** n idle connections held open (2n sockets): heap retained per connection, after full collections. */
+    static void many(int n) throws Exception {
+        List<Socket> keep = new ArrayList<>(2 * n);
+        long before = usedHeap();
+        try (ServerSocket listener = new ServerSocket(0, 1024, LOOPBACK)) {
+            for (int i = 0; i < n; i++) {
+                keep.add(new Socket(LOOPBACK, listener.getLocalPort()));
+                keep.add(listener.accept());
+            }
+            long after = usedHeap();
+            result("many", (after - before) / (2.0 * n), "bytes/socket");
+            for (Socket s : keep) {
+                s.close();
+            }
+        }
+    }
+
+    static long usedHeap() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    static void readFully(InputStream in, byte[] b) throws IOException {
+        for (int off = 0; off < b.length; ) {
+            int n = in.read(b, off, b.length - off);
+            if (n < 0) {
+                throw new IOException("end of stream");
+            }
+            off += n;
+        }
+    }
+}
