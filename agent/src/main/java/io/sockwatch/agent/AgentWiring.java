@@ -46,7 +46,6 @@ final class AgentWiring {
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
                         config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck()),
                 pipeline);
-        pipeline.start();
         tracker.start();
         SocketBridge.install(tracker);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, pipeline), "sockwatch-shutdown"));
@@ -54,6 +53,9 @@ final class AgentWiring {
         long t1 = System.nanoTime();
         List<String> apis = Instrumenter.install(inst, tracker, config.debug());
         long t2 = System.nanoTime();
+        // Only now: the SDK loads JDK socket classes (its exporter's HTTP client), and a class loaded while Byte Buddy
+        // installs can slip between its scan of loaded classes and its transformer.
+        pipeline.start();
         if (config.debug()) {
             System.err.println("sockwatch " + version + ": observing " + apis + ", spans=" + config.spans()
                     .name().toLowerCase() + ", excluded peers: " + (excluded.isEmpty() ? "none" : "configured")

@@ -42,11 +42,11 @@ public final class NioSocketImplInstrumentation implements TypeInstrumentation {
                 Advice.to(Connect.class).on(named("connect").and(takesArguments(SocketAddress.class, int.class))),
                 Advice.to(Accept.class).on(named("accept").and(takesArguments(1))
                         .and(takesArgument(0, SocketImpl.class))),
-                Advice.to(Read.class).on(named("read").and(takesArguments(byte[].class, int.class, int.class))),
-                Advice.to(Write.class).on(named("write").and(takesArguments(byte[].class, int.class, int.class))),
-                Advice.to(Close.class).on(named("close").and(takesArguments(0))),
-                Advice.to(ShutdownInput.class).on(named("shutdownInput").and(takesArguments(0))),
-                Advice.to(ShutdownOutput.class).on(named("shutdownOutput").and(takesArguments(0))));
+                Advice.to(SocketAdvice.ReadReturningCount.class).on(named("read").and(takesArguments(byte[].class, int.class, int.class))),
+                Advice.to(SocketAdvice.WriteFully.class).on(named("write").and(takesArguments(byte[].class, int.class, int.class))),
+                Advice.to(SocketAdvice.Close.class).on(named("close").and(takesArguments(0))),
+                Advice.to(SocketAdvice.ShutdownInput.class).on(named("shutdownInput").and(takesArguments(0))),
+                Advice.to(SocketAdvice.ShutdownOutput.class).on(named("shutdownOutput").and(takesArguments(0))));
     }
 
     @Override
@@ -77,43 +77,6 @@ public final class NioSocketImplInstrumentation implements TypeInstrumentation {
         static void exit(@Advice.This Object self, @Advice.Argument(0) Object accepted,
                          @Advice.Thrown Throwable thrown) {
             SocketBridge.acceptEnded(self, accepted, thrown, "java.net.Socket");
-        }
-    }
-
-    static final class Read {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
-            SocketBridge.read(self, n, thrown);
-        }
-    }
-
-    static final class Write {
-        /** NioSocketImpl.write loops until every byte is written, so success means {@code len} bytes. */
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Argument(2) int len, @Advice.Thrown Throwable thrown) {
-            SocketBridge.write(self, thrown == null ? len : 0, thrown);
-        }
-    }
-
-    static final class Close {
-        /** Before the JDK releases the descriptor: the local address and in-flight I/O can still be read. */
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object self) {
-            SocketBridge.closing(self);
-        }
-    }
-
-    static final class ShutdownInput {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
-            SocketBridge.shutdown(self, true, thrown);
-        }
-    }
-
-    static final class ShutdownOutput {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
-            SocketBridge.shutdown(self, false, thrown);
         }
     }
 }

@@ -52,9 +52,9 @@ public final class PlainSocketImplInstrumentation implements TypeInstrumentation
                 Advice.to(Connect.class).on(named("connect").and(takesArguments(SocketAddress.class, int.class))),
                 Advice.to(Accept.class).on(named("accept").and(takesArguments(1))
                         .and(takesArgument(0, SocketImpl.class))),
-                Advice.to(Close.class).on(named("close").and(takesArguments(0))),
-                Advice.to(ShutdownInput.class).on(named("shutdownInput").and(takesArguments(0))),
-                Advice.to(ShutdownOutput.class).on(named("shutdownOutput").and(takesArguments(0))));
+                Advice.to(SocketAdvice.Close.class).on(named("close").and(takesArguments(0))),
+                Advice.to(SocketAdvice.ShutdownInput.class).on(named("shutdownInput").and(takesArguments(0))),
+                Advice.to(SocketAdvice.ShutdownOutput.class).on(named("shutdownOutput").and(takesArguments(0))));
     }
 
     @Override
@@ -80,27 +80,6 @@ public final class PlainSocketImplInstrumentation implements TypeInstrumentation
         static void exit(@Advice.This Object self, @Advice.Argument(0) Object accepted,
                          @Advice.Thrown Throwable thrown) {
             SocketBridge.acceptEnded(self, accepted, thrown, "java.net.Socket:plain");
-        }
-    }
-
-    static final class Close {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object self) {
-            SocketBridge.closing(self);
-        }
-    }
-
-    static final class ShutdownInput {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
-            SocketBridge.shutdown(self, true, thrown);
-        }
-    }
-
-    static final class ShutdownOutput {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
-            SocketBridge.shutdown(self, false, thrown);
         }
     }
 }

@@ -59,19 +59,19 @@ public final class SocketChannelImplInstrumentation implements TypeInstrumentati
                 Advice.to(FinishConnect.class).on(named("finishConnect").and(takesArguments(0))),
                 Advice.to(BlockingConnect.class).on(named("blockingConnect")
                         .and(takesArguments(SocketAddress.class, long.class))),
-                Advice.to(Read.class).on(named("read").and(takesArguments(ByteBuffer.class))),
+                Advice.to(SocketAdvice.ReadReturningCount.class).on(named("read").and(takesArguments(ByteBuffer.class))),
                 Advice.to(ScatteringRead.class).on(named("read")
                         .and(takesArguments(ByteBuffer[].class, int.class, int.class))),
                 Advice.to(Write.class).on(named("write").and(takesArguments(ByteBuffer.class))),
                 Advice.to(GatheringWrite.class).on(named("write")
                         .and(takesArguments(ByteBuffer[].class, int.class, int.class))),
-                Advice.to(BlockingRead.class).on(named("blockingRead")
+                Advice.to(SocketAdvice.ReadReturningCount.class).on(named("blockingRead")
                         .and(takesArguments(byte[].class, int.class, int.class, long.class))),
-                Advice.to(BlockingWriteFully.class).on(named("blockingWriteFully")
+                Advice.to(SocketAdvice.WriteFully.class).on(named("blockingWriteFully")
                         .and(takesArguments(byte[].class, int.class, int.class))),
-                Advice.to(Close.class).on(named("implCloseSelectableChannel").and(takesArguments(0))),
-                Advice.to(ShutdownInput.class).on(named("shutdownInput").and(takesArguments(0))),
-                Advice.to(ShutdownOutput.class).on(named("shutdownOutput").and(takesArguments(0))));
+                Advice.to(SocketAdvice.Close.class).on(named("implCloseSelectableChannel").and(takesArguments(0))),
+                Advice.to(SocketAdvice.ShutdownInput.class).on(named("shutdownInput").and(takesArguments(0))),
+                Advice.to(SocketAdvice.ShutdownOutput.class).on(named("shutdownOutput").and(takesArguments(0))));
     }
 
     @Override
@@ -123,13 +123,6 @@ public final class SocketChannelImplInstrumentation implements TypeInstrumentati
         }
     }
 
-    static final class Read {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
-            SocketBridge.read(self, n, thrown);
-        }
-    }
-
     static final class ScatteringRead {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
@@ -148,44 +141,6 @@ public final class SocketChannelImplInstrumentation implements TypeInstrumentati
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
             SocketBridge.write(self, n, thrown);
-        }
-    }
-
-    /** The input stream of channel.socket(). */
-    static final class BlockingRead {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Return int n, @Advice.Thrown Throwable thrown) {
-            SocketBridge.read(self, n, thrown);
-        }
-    }
-
-    /** The output stream of channel.socket(): writes every byte or throws. */
-    static final class BlockingWriteFully {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Argument(2) int len, @Advice.Thrown Throwable thrown) {
-            SocketBridge.write(self, thrown == null ? len : 0, thrown);
-        }
-    }
-
-    /** Called once per channel by close(), from any thread, including the one that interrupts a blocked reader. */
-    static final class Close {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object self) {
-            SocketBridge.closing(self);
-        }
-    }
-
-    static final class ShutdownInput {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
-            SocketBridge.shutdown(self, true, thrown);
-        }
-    }
-
-    static final class ShutdownOutput {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
-            SocketBridge.shutdown(self, false, thrown);
         }
     }
 }
