@@ -49,6 +49,9 @@ public final class Telemetry {
         // sockwatch emits traces only; an OTLP metrics or logs exporter would only produce failed connections.
         defaults.putIfAbsent("otel.metrics.exporter", "none");
         defaults.putIfAbsent("otel.logs.exporter", "none");
+        // The SDK's own default is grpc; like the OpenTelemetry Java agent, and like ExporterEndpoints (which must
+        // agree, or the agent would observe its own export), sockwatch defaults to http/protobuf on port 4318.
+        defaults.putIfAbsent("otel.exporter.otlp.protocol", "http/protobuf");
         if (otel.get("otel.service.name") == null && !mentionsServiceName(otel.get("otel.resource.attributes"))) {
             defaults.put("otel.service.name", ServiceNames.fromCommand(props.getProperty("sun.java.command")));
         }
@@ -61,10 +64,19 @@ public final class Telemetry {
                     .getOpenTelemetrySdk();
             return new Telemetry(sdk, endpoints);
         } catch (RuntimeException | LinkageError e) {
-            warn.accept("sockwatch: OpenTelemetry configuration error (" + e.getMessage()
+            warn.accept("sockwatch: OpenTelemetry configuration error (" + rootMessage(e)
                     + "); connections are tracked but no spans are exported");
             return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints);
         }
+    }
+
+    /** The SDK wraps the cause in "Unexpected configuration error"; the cause is what the user can act on. */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t.getMessage();
     }
 
     /**

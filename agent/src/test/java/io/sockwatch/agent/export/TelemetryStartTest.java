@@ -1,0 +1,38 @@
+package io.sockwatch.agent.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** Starting the SDK with what users actually give it: often nothing at all. */
+class TelemetryStartTest {
+
+    @Test
+    void startsWithoutAnyOtelSettings() {
+        List<String> warnings = new ArrayList<>();
+        Telemetry telemetry = Telemetry.start(new Properties(), Map.of(), Map.of(), "test", warnings::add);
+        try {
+            assertEquals(List.of(), warnings, "attaching with no otel.* settings must export, not fail");
+            assertEquals(List.of("localhost:4318"), telemetry.exporterEndpoints().stream()
+                    .map(e -> e.host() + ":" + e.port()).toList(),
+                    "the endpoint excluded from observation must be the one the default exporter sends to");
+        } finally {
+            telemetry.shutdown(1000);
+        }
+    }
+
+    @Test
+    void aBrokenSettingIsReportedWithItsCause() {
+        List<String> warnings = new ArrayList<>();
+        Telemetry telemetry = Telemetry.start(new Properties(), Map.of(),
+                Map.of("otel.traces.sampler", "sometimes"), "test", warnings::add);
+        telemetry.shutdown(1000);
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("sometimes"), warnings.get(0));
+    }
+}
