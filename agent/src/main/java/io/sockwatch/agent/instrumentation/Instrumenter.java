@@ -7,6 +7,9 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
@@ -45,16 +48,13 @@ public final class Instrumenter {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(new FailureListener(debug))
                 .ignore(none());
+        List<TypeInstrumentation> all = all();
+        registerInspectors(all, tracker);
         List<String> apis = new ArrayList<>();
-        for (TypeInstrumentation ti : all()) {
-            if (ti.inspector() != null) {
-                tracker.registerInspector(ti.api(), ti.inspector());
-            }
-            if (ti.tlsInspector() != null) {
-                tracker.registerTlsInspector(ti.tlsInspector());
-            }
+        for (TypeInstrumentation ti : all) {
             // Classes not loaded yet are instrumented when the JDK loads them; their shape is checked then, from
             // the class file, so that starting the agent loads none of them.
             builder = builder.type(named(ti.typeName()))
@@ -75,6 +75,30 @@ public final class Instrumenter {
             builder.installOn(inst);
         }
         return apis;
+    }
+
+    /**
+     * Registers one inspector per {@code socket.api}, and the TLS inspector, each built on first use (see
+     * {@link LazyInspectors}) from the first instrumentation of that API that provides one.
+     */
+    private static void registerInspectors(List<TypeInstrumentation> all, ConnectionTracker tracker) {
+        Map<String, List<TypeInstrumentation>> byApi = new LinkedHashMap<>();
+        for (TypeInstrumentation ti : all) {
+            byApi.computeIfAbsent(ti.api(), api -> new ArrayList<>()).add(ti);
+        }
+        byApi.forEach((api, tis) -> tracker.registerInspector(api,
+                LazyInspectors.socket(() -> firstNonNull(tis, TypeInstrumentation::inspector))));
+        tracker.registerTlsInspector(LazyInspectors.tls(() -> firstNonNull(all, TypeInstrumentation::tlsInspector)));
+    }
+
+    private static <T> T firstNonNull(List<TypeInstrumentation> tis, Function<TypeInstrumentation, T> get) {
+        for (TypeInstrumentation ti : tis) {
+            T value = get.apply(ti);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
     }
 
     /** The required methods and fields the class file lacks, described for the report. */

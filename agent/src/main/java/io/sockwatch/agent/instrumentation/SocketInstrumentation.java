@@ -37,6 +37,8 @@ public final class SocketInstrumentation implements TypeInstrumentation {
         return List.of("impl");
     }
 
+    // The advice takes `this` as Object: Byte Buddy reads advice signatures reflectively, and naming Socket there
+    // would load java.net.Socket from inside its own transformation (a ClassCircularityError).
     @Override
     public AsmVisitorWrapper advice() {
         return new AsmVisitorWrapper.Compound(
@@ -51,9 +53,9 @@ public final class SocketInstrumentation implements TypeInstrumentation {
 
     static final class GetInputStream {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Socket self, @Advice.FieldValue("impl") Object impl,
+        static void exit(@Advice.This Object self, @Advice.FieldValue("impl") Object impl,
                          @Advice.Thrown Throwable thrown) {
-            if (thrown != null && impl != null && self.isClosed()) {
+            if (thrown != null && impl != null && ((Socket) self).isClosed()) {
                 SocketBridge.read(impl, 0, thrown);
             }
         }
@@ -61,9 +63,9 @@ public final class SocketInstrumentation implements TypeInstrumentation {
 
     static final class GetOutputStream {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Socket self, @Advice.FieldValue("impl") Object impl,
+        static void exit(@Advice.This Object self, @Advice.FieldValue("impl") Object impl,
                          @Advice.Thrown Throwable thrown) {
-            if (thrown != null && impl != null && self.isClosed()) {
+            if (thrown != null && impl != null && ((Socket) self).isClosed()) {
                 SocketBridge.write(impl, 0, thrown);
             }
         }

@@ -29,10 +29,13 @@ public interface TypeInstrumentation {
 
     AsmVisitorWrapper advice();
 
-    /** How to read this class's sockets, or null when connections are tracked through another class. */
+    /**
+     * How to read this class's sockets, or null when connections are tracked through another class. Called on first
+     * use, not at agent start, so that building it may look up the class's fields.
+     */
     SocketInspector inspector();
 
-    /** For TLS sockets: how to find the connection underneath and its TLS state. */
+    /** For TLS sockets: how to find the connection underneath and its TLS state. Called on first use. */
     default TlsInspector tlsInspector() {
         return null;
     }
