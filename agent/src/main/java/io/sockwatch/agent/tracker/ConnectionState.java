@@ -2,6 +2,8 @@ package io.sockwatch.agent.tracker;
 
 import io.sockwatch.agent.classify.ConnectionEnding;
 import io.sockwatch.agent.classify.Verdict;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,12 +35,16 @@ public final class ConnectionState {
     // Rare signals, guarded by this.
     final ConnectionEnding ending = new ConnectionEnding();
     long lastTimeoutNanos;
-    int eofEvents;
-    SocketAddress peer;
-    SocketAddress local;
-    /** The thread inside connect/finishConnect while a connect is pending, else null. */
+    boolean eofSeen;
+    // Addresses as the InetAddress the socket already holds plus a port, not as a fresh InetSocketAddress each:
+    // tens of thousands of idle connections are tracked, so every object per connection counts. A Unix domain
+    // address is kept as given.
+    private Object peerAddress;
+    private int peerPort;
+    private Object localAddress;
+    private int localPort;
+    /** The thread inside connect/finishConnect while a connect is pending; null once it is not pending. */
     Thread connectingThread;
-    boolean connectPending;
     long closeNanos;
     long endNanos;
     /** TLS on this connection, when a TLS socket was seen over it. */
@@ -99,11 +105,44 @@ public final class ConnectionState {
     }
 
     public synchronized SocketAddress peer() {
-        return peer;
+        return expand(peerAddress, peerPort);
     }
 
     public synchronized SocketAddress local() {
-        return local;
+        return expand(localAddress, localPort);
+    }
+
+    synchronized void setPeer(SocketAddress address) {
+        peerAddress = compact(address, false);
+        peerPort = address instanceof InetSocketAddress isa ? isa.getPort() : 0;
+    }
+
+    synchronized void setLocal(SocketAddress address) {
+        localAddress = compact(address, true);
+        localPort = address instanceof InetSocketAddress isa ? isa.getPort() : 0;
+    }
+
+    synchronized boolean hasLocal() {
+        return localAddress != null;
+    }
+
+    private static Object compact(SocketAddress address, boolean shared) {
+        if (address instanceof InetSocketAddress isa) {
+            InetAddress ip = isa.getAddress();
+            if (ip == null) {
+                return isa; // unresolved: keep the name as given
+            }
+            // A socket's local address is a fresh object per query, but there are only a few distinct ones.
+            return shared ? LocalAddresses.intern(ip) : ip;
+        }
+        return address;
+    }
+
+    private static SocketAddress expand(Object address, int port) {
+        if (address instanceof InetAddress ip) {
+            return new InetSocketAddress(ip, port);
+        }
+        return (SocketAddress) address;
     }
 
     public long bytesRead() {

@@ -9,14 +9,16 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * Maps a JDK socket object, by identity and weakly, to its {@link ConnectionState}.
  *
- * <p>Lookups run on every read and write, so {@link #get} takes no lock and allocates nothing: buckets hold
- * immutable chains that writers replace under a lock (connect, accept, close and GC are rare next to I/O).
- * The socket is held weakly so that a socket dropped without close() is collected and reported as leaked:
- * its reference shows up in {@link #collected()}.
+ * <p>Lookups run on every read and write, so {@link #get} takes no lock and allocates nothing. The table is one
+ * array of weak references probed linearly (no chain node per connection: idle connections are kept by the ten
+ * thousand); writers change it under a lock (connect, accept, close and GC are rare next to I/O), leave a
+ * tombstone where an entry was removed so that probes pass over it, and publish a rebuilt array when it fills.
+ * The socket is held weakly so that a socket dropped without close() is collected and reported as leaked: its
+ * reference shows up in {@link #collected()}.
  */
 final class ConnectionTable {
 
-    /** The weak link to the socket, one per connection, shared by every chain node that names it. */
+    /** The weak link to the socket: the table's entry for one connection. */
     static final class Ref extends WeakReference<Object> {
         final int hash;
         final ConnectionState state;
@@ -28,39 +30,39 @@ final class ConnectionTable {
         }
     }
 
-    private static final class Node {
-        final Ref ref;
-        final Node next;
-
-        Node(Ref ref, Node next) {
-            this.ref = ref;
-            this.next = next;
-        }
-    }
+    /** Marks a removed entry; it never matches a socket, since it refers to nothing. */
+    private static final Ref TOMBSTONE = new Ref(null, 0, null, null);
 
     private static final int INITIAL_CAPACITY = 256;
 
     private final ReferenceQueue<Object> queue = new ReferenceQueue<>();
     private final Object writeLock = new Object();
-    private volatile AtomicReferenceArray<Node> buckets = new AtomicReferenceArray<>(INITIAL_CAPACITY);
+    private volatile AtomicReferenceArray<Ref> slots = new AtomicReferenceArray<>(INITIAL_CAPACITY);
     private int size; // guarded by writeLock
+    private int tombstones; // guarded by writeLock
 
     private static int hash(Object socket) {
         int h = System.identityHashCode(socket);
         return h ^ (h >>> 16);
     }
 
-    /** The state of {@code socket}, or null when it is not tracked. Lock-free and allocation-free. */
+    /**
+     * The state of {@code socket}, or null when it is not tracked. Lock-free and allocation-free. An array is
+     * never more than three quarters full, so every probe reaches an empty slot.
+     */
     ConnectionState get(Object socket) {
         int h = hash(socket);
-        AtomicReferenceArray<Node> b = buckets;
-        for (Node n = b.get(h & (b.length() - 1)); n != null; n = n.next) {
-            Ref ref = n.ref;
+        AtomicReferenceArray<Ref> a = slots;
+        int mask = a.length() - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            Ref ref = a.get(i);
+            if (ref == null) {
+                return null;
+            }
             if (ref.hash == h && ref.get() == socket) {
                 return ref.state;
             }
         }
-        return null;
     }
 
     /** Tracks {@code socket}; a previous state of the same socket is replaced. */
@@ -70,13 +72,22 @@ final class ConnectionTable {
         state.tableRef = ref;
         synchronized (writeLock) {
             removeSocket(socket, h);
-            AtomicReferenceArray<Node> b = buckets;
-            if (size + 1 > b.length() * 3 / 4) {
-                b = resize(b);
+            AtomicReferenceArray<Ref> a = slots;
+            if ((size + tombstones + 1) * 4L > a.length() * 3L) {
+                a = rebuild(a);
             }
-            int i = h & (b.length() - 1);
-            b.set(i, new Node(ref, b.get(i)));
-            size++;
+            int mask = a.length() - 1;
+            for (int i = h & mask; ; i = (i + 1) & mask) {
+                Ref slot = a.get(i);
+                if (slot == null || slot == TOMBSTONE) {
+                    if (slot == TOMBSTONE) {
+                        tombstones--;
+                    }
+                    a.set(i, ref);
+                    size++;
+                    return;
+                }
+            }
         }
     }
 
@@ -114,10 +125,11 @@ final class ConnectionTable {
     /** A snapshot of every tracked state (for process exit). */
     List<ConnectionState> all() {
         List<ConnectionState> result = new ArrayList<>();
-        AtomicReferenceArray<Node> b = buckets;
-        for (int i = 0; i < b.length(); i++) {
-            for (Node n = b.get(i); n != null; n = n.next) {
-                result.add(n.ref.state);
+        AtomicReferenceArray<Ref> a = slots;
+        for (int i = 0; i < a.length(); i++) {
+            Ref ref = a.get(i);
+            if (ref != null && ref != TOMBSTONE) {
+                result.add(ref.state);
             }
         }
         return result;
@@ -129,50 +141,71 @@ final class ConnectionTable {
         }
     }
 
+    /** The array's length (for tests: tombstones must not make it grow). */
+    int capacity() {
+        return slots.length();
+    }
+
     private void removeSocket(Object socket, int h) {
-        AtomicReferenceArray<Node> b = buckets;
-        for (Node n = b.get(h & (b.length() - 1)); n != null; n = n.next) {
-            if (n.ref.hash == h && n.ref.get() == socket) {
-                n.ref.clear();
-                removeRef(n.ref);
+        AtomicReferenceArray<Ref> a = slots;
+        int mask = a.length() - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            Ref ref = a.get(i);
+            if (ref == null) {
+                return;
+            }
+            if (ref.hash == h && ref.get() == socket) {
+                ref.clear();
+                a.set(i, TOMBSTONE);
+                size--;
+                tombstones++;
                 return;
             }
         }
     }
 
-    /** Rebuilds the chain without {@code ref}; readers on the old chain still see a consistent list. */
+    /** Replaces {@code ref} by a tombstone; readers probing past it still reach what lies beyond. */
     private boolean removeRef(Ref ref) {
-        AtomicReferenceArray<Node> b = buckets;
-        int i = ref.hash & (b.length() - 1);
-        Node head = b.get(i);
-        Node found = null;
-        for (Node n = head; n != null; n = n.next) {
-            if (n.ref == ref) {
-                found = n;
-                break;
+        AtomicReferenceArray<Ref> a = slots;
+        int mask = a.length() - 1;
+        for (int i = ref.hash & mask; ; i = (i + 1) & mask) {
+            Ref slot = a.get(i);
+            if (slot == null) {
+                return false;
+            }
+            if (slot == ref) {
+                a.set(i, TOMBSTONE);
+                size--;
+                tombstones++;
+                return true;
             }
         }
-        if (found == null) {
-            return false;
-        }
-        Node rebuilt = found.next;
-        for (Node n = head; n != found; n = n.next) {
-            rebuilt = new Node(n.ref, rebuilt);
-        }
-        b.set(i, rebuilt);
-        size--;
-        return true;
     }
 
-    private AtomicReferenceArray<Node> resize(AtomicReferenceArray<Node> old) {
-        AtomicReferenceArray<Node> grown = new AtomicReferenceArray<>(old.length() * 2);
+    /**
+     * Copies the live entries (including those whose socket was collected but not yet reported) into a new array,
+     * twice as large when they fill more than three eighths of the old one, and publishes it. The old array is
+     * never written again, so a reader still probing it sees a consistent, if slightly stale, table.
+     */
+    private AtomicReferenceArray<Ref> rebuild(AtomicReferenceArray<Ref> old) {
+        int capacity = old.length();
+        while ((size + 1) * 8L > capacity * 3L) {
+            capacity *= 2;
+        }
+        AtomicReferenceArray<Ref> grown = new AtomicReferenceArray<>(capacity);
+        int mask = capacity - 1;
         for (int i = 0; i < old.length(); i++) {
-            for (Node n = old.get(i); n != null; n = n.next) {
-                int j = n.ref.hash & (grown.length() - 1);
-                grown.set(j, new Node(n.ref, grown.get(j)));
+            Ref ref = old.get(i);
+            if (ref != null && ref != TOMBSTONE) {
+                int j = ref.hash & mask;
+                while (grown.get(j) != null) {
+                    j = (j + 1) & mask;
+                }
+                grown.set(j, ref);
             }
         }
-        buckets = grown;
+        tombstones = 0;
+        slots = grown;
         return grown;
     }
 }

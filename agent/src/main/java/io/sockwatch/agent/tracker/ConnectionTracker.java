@@ -74,7 +74,7 @@ public final class ConnectionTracker implements SocketSignals {
             ConnectionState pending = table.get(socket);
             if (pending != null) {
                 synchronized (pending) {
-                    if (pending.connectPending) {
+                    if (pending.connectingThread != null) { // a connect is pending
                         pending.connectingThread = Thread.currentThread();
                     }
                 }
@@ -99,9 +99,8 @@ public final class ConnectionTracker implements SocketSignals {
         }
         ConnectionState state = new ConnectionState(api, Kind.CLIENT, System.nanoTime(), host, port);
         synchronized (state) {
-            state.peer = peer;
+            state.setPeer(peer);
             state.connectingThread = Thread.currentThread();
-            state.connectPending = true;
             recordOpenSite(state);
         }
         table.put(socket, state);
@@ -116,10 +115,9 @@ public final class ConnectionTracker implements SocketSignals {
         long now = System.nanoTime();
         boolean ended = false;
         synchronized (state) {
-            if (!state.connectPending) {
+            if (state.connectingThread == null) {
                 return; // finishConnect on a connected channel
             }
-            state.connectPending = false;
             state.connectingThread = null;
             state.lastIoNanos = now;
             if (failure == null) {
@@ -155,8 +153,8 @@ public final class ConnectionTracker implements SocketSignals {
         }
         ConnectionState state = new ConnectionState(api, Kind.SERVER, System.nanoTime(), null, 0);
         synchronized (state) {
-            state.peer = peer;
-            state.local = inspector == null ? null : inspector.local(socket);
+            state.setPeer(peer);
+            state.setLocal(inspector == null ? null : inspector.local(socket));
             recordOpenSite(state);
         }
         table.put(socket, state);
@@ -204,9 +202,9 @@ public final class ConnectionTracker implements SocketSignals {
         synchronized (state) {
             SocketInspector inspector = inspectors.get(api);
             try {
-                state.local = inspector == null ? null : inspector.local(listenerSocket);
+                state.setLocal(inspector == null ? null : inspector.local(listenerSocket));
             } catch (RuntimeException notThisKind) {
-                state.local = null; // the inspector reads connections; a listener may not have those fields
+                state.setLocal(null); // the inspector reads connections; a listener may not have those fields
             }
             state.ending.onFailure(Operation.ACCEPT, failure);
             recordException(state, now, failure);
@@ -276,7 +274,8 @@ public final class ConnectionTracker implements SocketSignals {
         }
         synchronized (state) {
             Effect effect = state.ending.onEndOfStream();
-            if (state.eofEvents++ == 0) {
+            if (!state.eofSeen) {
+                state.eofSeen = true;
                 // One event for the first end of stream; applications often read -1 repeatedly.
                 state.addEvent("socket.eof", now, Map.of("socket.eof.after_local_shutdown",
                         effect == Effect.NOT_ENDING));
@@ -322,7 +321,7 @@ public final class ConnectionTracker implements SocketSignals {
             if (state.ending.isClosed()) {
                 return; // close() is idempotent
             }
-            if (state.local == null) {
+            if (!state.hasLocal()) {
                 fillAddresses(state, socket); // last chance: the descriptor is still open
             }
             SocketInspector inspector = inspectors.get(state.api());
@@ -441,11 +440,11 @@ public final class ConnectionTracker implements SocketSignals {
         }
         SocketAddress peer = inspector.peer(socket);
         if (peer != null) {
-            state.peer = peer;
+            state.setPeer(peer);
         }
         SocketAddress local = inspector.local(socket);
         if (local != null) {
-            state.local = local;
+            state.setLocal(local);
         }
     }
 

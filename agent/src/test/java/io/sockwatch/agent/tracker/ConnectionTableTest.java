@@ -53,6 +53,67 @@ class ConnectionTableTest {
     }
 
     @Test
+    void connectionChurnReusesRemovedSlotsInsteadOfGrowing() {
+        ConnectionTable table = new ConnectionTable();
+        List<Object> open = new ArrayList<>();
+        List<ConnectionState> openStates = new ArrayList<>();
+        for (int i = 0; i < 100; i++) { // long-lived connections that churn must probe past
+            Object s = new Object();
+            ConnectionState st = state();
+            open.add(s);
+            openStates.add(st);
+            table.put(s, st);
+        }
+        for (int i = 0; i < 100_000; i++) {
+            Object s = new Object();
+            ConnectionState st = state();
+            table.put(s, st);
+            assertSame(st, table.get(s));
+            table.remove(st);
+            assertNull(table.get(s));
+        }
+        assertEquals(100, table.size());
+        assertTrue(table.capacity() <= 512, "capacity " + table.capacity() + " grew with removed entries");
+        for (int i = 0; i < open.size(); i++) {
+            assertSame(openStates.get(i), table.get(open.get(i)));
+        }
+        assertEquals(100, table.all().size());
+    }
+
+    @Test
+    void readersSeeEveryTrackedSocketWhileWritersGrowTheTable() throws Exception {
+        ConnectionTable table = new ConnectionTable();
+        Object watched = new Object();
+        ConnectionState watchedState = state();
+        table.put(watched, watchedState);
+        java.util.concurrent.atomic.AtomicInteger misses = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            while (!done.get()) {
+                if (table.get(watched) != watchedState) {
+                    misses.incrementAndGet();
+                }
+            }
+        });
+        reader.start();
+        List<ConnectionState> added = new ArrayList<>();
+        List<Object> keep = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            Object s = new Object();
+            ConnectionState st = state();
+            keep.add(s);
+            added.add(st);
+            table.put(s, st);
+            if (i % 3 == 0) {
+                table.remove(added.get(i / 2));
+            }
+        }
+        done.set(true);
+        reader.join();
+        assertEquals(0, misses.get(), "a lookup of a tracked socket failed during resizes and removals");
+    }
+
+    @Test
     void putReplacesTheStateOfTheSameSocket() {
         ConnectionTable table = new ConnectionTable();
         Object s = new Object();
