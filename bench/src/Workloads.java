@@ -190,7 +190,7 @@ public final class Workloads {
     static void churn() throws Exception {
         // Warm up first, as every other workload does by running long: connection churn in a fresh JVM otherwise
         // measures JIT compilation of the agent's close path (and the application's), not its steady cost.
-        for (int r = 0; r < Integer.getInteger("churn.warmup", 1); r++) {
+        for (int r = 0; r < Integer.getInteger("churn.warmup", 4); r++) {
             System.out.printf("warmup %.0f%n", churnRound(4000));
         }
         double sum = 0;
