@@ -35,6 +35,8 @@ class TelemetryStartTest {
                 Map.of("otel.exporter.otlp.protocol", "grpc"), "test", warnings::add);
         try {
             assertEquals(List.of(), warnings, "otel.exporter.otlp.protocol=grpc must export, not fail");
+            assertTrue(telemetry.toString().contains("OtlpGrpcSpanExporter{endpoint=http://localhost:4317"),
+                    telemetry.toString());
             assertEquals(List.of("localhost:4317"), telemetry.exporterEndpoints().stream()
                     .map(e -> e.host() + ":" + e.port()).toList(),
                     "the endpoint excluded from observation must be the gRPC default");
