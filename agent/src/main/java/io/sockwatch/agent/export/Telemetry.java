@@ -109,6 +109,12 @@ public final class Telemetry {
         return endpoints;
     }
 
+    /** The SDK's own description, exporters and their endpoints included. */
+    @Override
+    public String toString() {
+        return sdk.toString();
+    }
+
     /** Exports what is buffered and stops, waiting at most {@code millis}. */
     public void shutdown(long millis) {
         sdk.getSdkTracerProvider().forceFlush().join(millis, TimeUnit.MILLISECONDS);

@@ -27,6 +27,25 @@ class TelemetryStartTest {
     }
 
     @Test
+    void startsWithGrpc() {
+        // The Collector's default OTLP port, 4317, is gRPC: the SDK needs a GrpcSenderProvider for it. Given as an
+        // agent argument because the SDK itself reads only those and the real system properties and environment.
+        List<String> warnings = new ArrayList<>();
+        Telemetry telemetry = Telemetry.start(new Properties(), Map.of(),
+                Map.of("otel.exporter.otlp.protocol", "grpc"), "test", warnings::add);
+        try {
+            assertEquals(List.of(), warnings, "otel.exporter.otlp.protocol=grpc must export, not fail");
+            assertTrue(telemetry.toString().contains("OtlpGrpcSpanExporter{endpoint=http://localhost:4317"),
+                    telemetry.toString());
+            assertEquals(List.of("localhost:4317"), telemetry.exporterEndpoints().stream()
+                    .map(e -> e.host() + ":" + e.port()).toList(),
+                    "the endpoint excluded from observation must be the gRPC default");
+        } finally {
+            telemetry.shutdown(1000);
+        }
+    }
+
+    @Test
     void aBrokenSettingIsReportedWithItsCause() {
         List<String> warnings = new ArrayList<>();
         Telemetry telemetry = Telemetry.start(new Properties(), Map.of(),

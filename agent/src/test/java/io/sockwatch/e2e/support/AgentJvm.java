@@ -41,9 +41,18 @@ public final class AgentJvm {
 
     /** Standard export settings towards {@code receiver}. */
     public AgentJvm exportingTo(OtlpReceiver receiver, String serviceName) {
+        return exporting("http/protobuf", receiver.endpoint(), serviceName);
+    }
+
+    /** The same settings over OTLP/gRPC, towards {@code receiver}. */
+    public AgentJvm exportingTo(OtlpGrpcReceiver receiver, String serviceName) {
+        return exporting("grpc", receiver.endpoint(), serviceName);
+    }
+
+    private AgentJvm exporting(String protocol, String endpoint, String serviceName) {
         jvmArgs.add("-Dotel.traces.exporter=otlp");
-        jvmArgs.add("-Dotel.exporter.otlp.protocol=http/protobuf");
-        jvmArgs.add("-Dotel.exporter.otlp.traces.endpoint=" + receiver.endpoint());
+        jvmArgs.add("-Dotel.exporter.otlp.protocol=" + protocol);
+        jvmArgs.add("-Dotel.exporter.otlp.traces.endpoint=" + endpoint);
         jvmArgs.add("-Dotel.bsp.schedule.delay=200");
         jvmArgs.add("-Dotel.service.name=" + serviceName);
         return this;
