@@ -89,6 +89,13 @@ public final class SocketBridge {
         }
     }
 
+    public static void shuttingDownInput(Object socket) {
+        SocketSignals s = signals;
+        if (s != null) {
+            s.shuttingDownInput(socket);
+        }
+    }
+
     public static void shutdown(Object socket, boolean input, Throwable failure) {
         SocketSignals s = signals;
         if (s != null) {

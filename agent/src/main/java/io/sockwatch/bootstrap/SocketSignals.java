@@ -27,6 +27,12 @@ public interface SocketSignals {
     /** The application closes the socket (called before the JDK releases it). */
     void closing(Object socket);
 
+    /**
+     * shutdownInput starts: a reader it wakes on another thread may report end of stream before
+     * {@link #shutdown} does.
+     */
+    void shuttingDownInput(Object socket);
+
     /** One direction was shut down ({@code input} true for shutdownInput). */
     void shutdown(Object socket, boolean input, Throwable failure);
 

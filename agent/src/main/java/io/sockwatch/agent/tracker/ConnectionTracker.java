@@ -352,6 +352,16 @@ public final class ConnectionTracker implements SocketSignals {
     }
 
     @Override
+    public void shuttingDownInput(Object socket) {
+        ConnectionState state = table.get(socket);
+        if (state != null) {
+            synchronized (state) {
+                state.ending.onShutdownInputStarting();
+            }
+        }
+    }
+
+    @Override
     public void shutdown(Object socket, boolean input, Throwable failure) {
         ConnectionState state = table.get(socket);
         if (state == null) {
@@ -359,6 +369,11 @@ public final class ConnectionTracker implements SocketSignals {
         }
         long now = System.nanoTime();
         if (failure != null) {
+            if (input) {
+                synchronized (state) {
+                    state.ending.onShutdownInputFailed();
+                }
+            }
             onFailure(state, Operation.SHUTDOWN, failure, now);
             return;
         }

@@ -109,6 +109,24 @@ class ConnectionEndingTest {
     }
 
     @Test
+    void endOfStreamThatOurShutdownInputWakesBeforeItReturnsIsNotThePeer() {
+        // A reader on another thread (or a pending asynchronous read) reports -1 while shutdownInput still runs.
+        e.onShutdownInputStarting();
+        assertEquals(Effect.NOT_ENDING, e.onEndOfStream());
+        assertEquals(Effect.NOT_ENDING, e.onShutdown(true));
+        assertEquals(Effect.DECIDED, e.onClose(0, false, false));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.SHUTDOWN_INPUT, Operation.CLOSE, null);
+    }
+
+    @Test
+    void afterAFailedShutdownInputEndOfStreamIsThePeersAgain() {
+        e.onShutdownInputStarting();
+        e.onShutdownInputFailed();
+        assertEquals(Effect.DECIDED, e.onEndOfStream());
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    @Test
     void shutdownInputAfterTheEndIsLater() {
         e.onEndOfStream();
         assertEquals(Effect.LATER, e.onShutdown(true));
