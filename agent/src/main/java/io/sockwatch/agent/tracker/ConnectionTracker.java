@@ -8,6 +8,7 @@ import io.sockwatch.bootstrap.SocketSignals;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,8 +95,11 @@ public final class ConnectionTracker implements SocketSignals {
             if (settings.excluded().excludes(host, isa.getAddress(), port)) {
                 return;
             }
+        } else if (remote instanceof UnixDomainSocketAddress path) {
+            peer = path;
+            host = path.getPath().toString(); // what the application asked for: the socket file
         } else if (remote instanceof SocketAddress other) {
-            peer = other; // a Unix domain socket path
+            peer = other;
         }
         ConnectionState state = new ConnectionState(api, Kind.CLIENT, System.nanoTime(), host, port);
         synchronized (state) {

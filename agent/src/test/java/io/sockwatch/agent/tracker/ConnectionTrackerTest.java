@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -272,6 +273,19 @@ class ConnectionTrackerTest {
         assertNotNull(s.events().get(0).attributes().get("code.function.name"),
                 "where the leaked socket was opened: " + s.events().get(0));
         assertEquals("main", s.events().get(0).attributes().get("thread.name"));
+    }
+
+    @Test
+    void aUnixDomainConnectAsksForTheSocketFile() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object channel = new Object();
+        UnixDomainSocketAddress path = UnixDomainSocketAddress.of("/run/app.sock");
+        t.connectStarted(channel, path, 0, API);
+        t.connectEnded(channel, new ConnectException("Connection refused"));
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_RST, Reason.REFUSED, "connect");
+        assertEquals("/run/app.sock", s.requestedHost());
+        assertEquals(path, s.peer());
     }
 
     private void openAndDrop(ConnectionTracker t) {
