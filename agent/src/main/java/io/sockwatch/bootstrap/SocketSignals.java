@@ -12,6 +12,12 @@ public interface SocketSignals {
     /** A connect attempt starts; {@code remote} is the SocketAddress the application asked for. */
     void connectStarted(Object socket, Object remote, int timeoutMillis, String api);
 
+    /**
+     * An asynchronous connect starts: it completes on whatever thread the JDK chooses, so no thread is connecting
+     * (a close on this thread is not the JDK cleaning up a failed connect).
+     */
+    void asyncConnectStarted(Object channel, Object remote, String api);
+
     /** The connect attempt ended, with {@code failure} null on success. */
     void connectEnded(Object socket, Throwable failure);
 

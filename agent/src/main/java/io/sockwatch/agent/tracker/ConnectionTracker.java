@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +83,18 @@ public final class ConnectionTracker implements SocketSignals {
             }
             return;
         }
+        startConnect(socket, remote, api, Thread.currentThread());
+    }
+
+    /** No thread waits in an asynchronous connect: the JDK completes it wherever its event handling runs. */
+    @Override
+    public void asyncConnectStarted(Object channel, Object remote, String api) {
+        if (remote != null) {
+            startConnect(channel, remote, api, null);
+        }
+    }
+
+    private void startConnect(Object socket, Object remote, String api, Thread connecting) {
         if (stopped || SocketBridge.isAgentWork()) {
             return;
         }
@@ -104,7 +117,7 @@ public final class ConnectionTracker implements SocketSignals {
         ConnectionState state = new ConnectionState(api, Kind.CLIENT, System.nanoTime(), host, port);
         synchronized (state) {
             state.peer = peer;
-            state.connectingThread = Thread.currentThread();
+            state.connectingThread = connecting;
             state.connectPending = true;
             recordOpenSite(state);
         }
@@ -290,13 +303,20 @@ public final class ConnectionTracker implements SocketSignals {
 
     private void onFailure(ConnectionState state, Operation operation, Throwable failure, long now) {
         synchronized (state) {
-            if (failure instanceof SocketTimeoutException && !FailureTable.classify(operation, failure).terminal()) {
-                state.lastTimeoutNanos = now;
+            // A socket read timeout leaves the socket usable; an asynchronous channel's ends it (no more reads).
+            boolean usable = failure instanceof SocketTimeoutException
+                    && !FailureTable.classify(operation, failure).terminal();
+            if (usable || failure instanceof InterruptedByTimeoutException) {
                 Map<String, Object> attributes = new LinkedHashMap<>();
                 attributes.put("socket.operation", operation.detectedBy());
-                attributes.put("exception.message", String.valueOf(failure.getMessage()));
+                if (failure.getMessage() != null) {
+                    attributes.put("exception.message", failure.getMessage());
+                }
                 state.addEvent("socket.timeout", now, attributes);
-                return;
+                if (usable) {
+                    state.lastTimeoutNanos = now;
+                    return;
+                }
             }
             recordException(state, now, failure);
             Effect effect = state.ending.onFailure(operation, failure);
@@ -332,7 +352,8 @@ public final class ConnectionTracker implements SocketSignals {
             SocketInspector inspector = inspectors.get(state.api());
             checkPeerClosed(state, socket, now);
             int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
-            boolean interrupted = Thread.currentThread().isInterrupted()
+            boolean interrupted = (inspector == null || inspector.closesOnInterrupt())
+                    && Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
             boolean timedOut = state.lastTimeoutNanos != 0 && state.lastTimeoutNanos > state.lastIoNanos;
             state.ending.onClose(threadsInIo, interrupted, timedOut);

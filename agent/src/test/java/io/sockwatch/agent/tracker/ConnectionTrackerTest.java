@@ -15,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -275,6 +277,81 @@ class ConnectionTrackerTest {
         assertEquals("main", s.events().get(0).attributes().get("thread.name"));
     }
 
+    // ---- asynchronous channels: results arrive on other threads, nobody waits in connect ----------------------
+
+    @Test
+    void asynchronousConnectClosedByTheUserBeforeItCompletedIsALocalClose() throws Exception {
+        ConnectionTracker t = tracker(10_000, PeerFilter.none());
+        Object channel = new Object();
+        t.asyncConnectStarted(channel, PEER, API);
+        inspector.threadsInIo = 1; // the pending connect
+        t.closing(channel); // on the thread that started the connect: still the application's close
+        t.connectEnded(channel, new AsynchronousCloseException()); // the JDK fails the pending connect
+        ConnectionState s = next();
+        assertVerdict(s, Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE, "close");
+        assertFalse(names(s).contains("socket.use_after_close"), names(s).toString());
+    }
+
+    @Test
+    void asynchronousConnectThatSucceedsOnAnotherThreadIsACompleteClientConnection() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object channel = new Object();
+        t.asyncConnectStarted(channel, new InetSocketAddress("localhost", 8080), API);
+        Thread completer = new Thread(() -> t.connectEnded(channel, null), "event-thread");
+        completer.start();
+        completer.join();
+        t.read(channel, 4, null);
+        t.read(channel, -1, null);
+        t.closing(channel);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "read");
+        assertEquals(Kind.CLIENT, s.kind());
+        assertEquals(LOCAL, s.local());
+        assertEquals("localhost", s.requestedHost());
+        assertEquals(4, s.bytesRead());
+    }
+
+    @Test
+    void asynchronousReadTimeoutIsTheEndingAndATimeoutEvent() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object channel = connected(t);
+        t.read(channel, 0, new InterruptedByTimeoutException());
+        t.write(channel, 5, null); // writing is still allowed; reading never again
+        t.closing(channel);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.TIMEOUT, Reason.READ_TIMEOUT, "read");
+        assertEquals(List.of("socket.timeout", "exception", "socket.close"), names(s));
+        assertEquals("read", s.events().get(0).attributes().get("socket.operation"));
+        assertFalse(s.events().get(0).attributes().containsKey("exception.message"), "the exception has none");
+    }
+
+    @Test
+    void anInterruptedThreadClosingAnAsynchronousChannelIsAPlainClose() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        inspector.closesOnInterrupt = false;
+        Object channel = connected(t);
+        Thread.currentThread().interrupt();
+        try {
+            t.closing(channel);
+        } finally {
+            Thread.interrupted();
+        }
+        assertVerdict(next(), Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
+    }
+
+    @Test
+    void anInterruptedThreadClosingASocketIsAnInterrupt() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = connected(t);
+        Thread.currentThread().interrupt();
+        try {
+            t.closing(socket);
+        } finally {
+            Thread.interrupted();
+        }
+        assertVerdict(next(), Origin.LOCAL_CLOSE, Reason.INTERRUPT, "close");
+    }
+
     @Test
     void aUnixDomainConnectAsksForTheSocketFile() throws Exception {
         ConnectionTracker t = tracker(0, PeerFilter.none());
@@ -295,6 +372,12 @@ class ConnectionTrackerTest {
 
     private final class FakeInspector implements SocketInspector {
         volatile int threadsInIo;
+        volatile boolean closesOnInterrupt = true;
+
+        @Override
+        public boolean closesOnInterrupt() {
+            return closesOnInterrupt;
+        }
 
         @Override
         public InetSocketAddress peer(Object socket) {
