@@ -122,6 +122,10 @@ class UnixDomainIT {
                 checkUnix(client, diagnostics);
                 assertEquals(path, client.string("server.address"), "the socket file asked for: " + client);
                 assertNull(client.string("network.local.address"), "an unbound client has no name: " + client);
+                ReceivedSpan.Event peerClosed = client.event("socket.peer_closed");
+                if (peerClosed != null) {
+                    assertNull(peerClosed.attributes().get("network.tcp.state"), "no TCP state on AF_UNIX: " + client);
+                }
             }));
             tests.add(dynamicTest(name + ": server", () -> {
                 List<ReceivedSpan> servers = mine.stream().filter(s -> s.kind().equals("SERVER")

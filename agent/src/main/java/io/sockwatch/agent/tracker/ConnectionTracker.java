@@ -189,12 +189,14 @@ public final class ConnectionTracker implements SocketSignals {
         }
         SocketInspector inspector = inspectors.get(state.api());
         PeerState peer = inspector == null ? PeerState.UNKNOWN : inspector.peerState(socket);
+        // A Unix domain socket has no TCP state to name: the event alone says the peer had closed.
+        boolean tcp = !(state.peer instanceof UnixDomainSocketAddress || state.local instanceof UnixDomainSocketAddress);
         if (peer == PeerState.FIN_RECEIVED) {
             state.ending.onPeerClosedBeforeClose();
-            state.addEvent("socket.peer_closed", now, Map.of("network.tcp.state", "close_wait"));
+            state.addEvent("socket.peer_closed", now, tcp ? Map.of("network.tcp.state", "close_wait") : Map.of());
         } else if (peer == PeerState.RESET_RECEIVED) {
             state.ending.onPeerResetBeforeClose();
-            state.addEvent("socket.peer_closed", now, Map.of("network.tcp.state", "reset"));
+            state.addEvent("socket.peer_closed", now, tcp ? Map.of("network.tcp.state", "reset") : Map.of());
         }
     }
 

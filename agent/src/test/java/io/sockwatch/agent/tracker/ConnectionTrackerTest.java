@@ -12,6 +12,7 @@ import io.sockwatch.bootstrap.SocketBridge;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
@@ -19,6 +20,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -110,6 +112,7 @@ class ConnectionTrackerTest {
         ConnectionState s = next();
         assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "close");
         assertEquals(List.of("socket.peer_closed", "socket.close"), names(s));
+        assertEquals("close_wait", s.events().get(0).attributes().get("network.tcp.state"));
     }
 
     @Test
@@ -365,6 +368,23 @@ class ConnectionTrackerTest {
         assertEquals(path, s.peer());
     }
 
+    @Test
+    void aUnixDomainPeerThatHadClosedIsNotDescribedByATcpState() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        UnixDomainSocketAddress path = UnixDomainSocketAddress.of("/run/app.sock");
+        inspector.peer = path;
+        inspector.local = UnixDomainSocketAddress.of("");
+        Object channel = new Object();
+        t.connectStarted(channel, path, 0, API);
+        t.connectEnded(channel, null);
+        peerClosed = true;
+        t.closing(channel);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "close");
+        assertEquals("socket.peer_closed", s.events().get(0).name());
+        assertEquals(Map.of(), s.events().get(0).attributes());
+    }
+
     private void openAndDrop(ConnectionTracker t) {
         Object socket = connected(t);
         t.read(socket, 3, null);
@@ -379,14 +399,17 @@ class ConnectionTrackerTest {
             return closesOnInterrupt;
         }
 
+        volatile SocketAddress peer = PEER;
+        volatile SocketAddress local = LOCAL;
+
         @Override
-        public InetSocketAddress peer(Object socket) {
-            return PEER;
+        public SocketAddress peer(Object socket) {
+            return peer;
         }
 
         @Override
-        public InetSocketAddress local(Object socket) {
-            return LOCAL;
+        public SocketAddress local(Object socket) {
+            return local;
         }
 
         @Override
