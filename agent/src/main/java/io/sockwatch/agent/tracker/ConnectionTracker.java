@@ -86,11 +86,17 @@ public final class ConnectionTracker implements SocketSignals {
         startConnect(socket, remote, api, Thread.currentThread());
     }
 
-    /** No thread waits in an asynchronous connect: the JDK completes it wherever its event handling runs. */
+    /**
+     * Stands for the connecting thread of an asynchronous connect, which no thread waits in (the JDK completes it
+     * wherever its event handling runs): never the current thread, so any close is the application's; and not
+     * null, which is what a connect that is no longer pending has.
+     */
+    private static final Thread NO_THREAD = new Thread("sockwatch: no thread waits in an asynchronous connect");
+
     @Override
     public void asyncConnectStarted(Object channel, Object remote, String api) {
         if (remote != null) {
-            startConnect(channel, remote, api, null);
+            startConnect(channel, remote, api, NO_THREAD);
         }
     }
 
@@ -190,7 +196,8 @@ public final class ConnectionTracker implements SocketSignals {
         SocketInspector inspector = inspectors.get(state.api());
         PeerState peer = inspector == null ? PeerState.UNKNOWN : inspector.peerState(socket);
         // A Unix domain socket has no TCP state to name: the event alone says the peer had closed.
-        boolean tcp = !(state.peer instanceof UnixDomainSocketAddress || state.local instanceof UnixDomainSocketAddress);
+        boolean tcp = !(state.peer() instanceof UnixDomainSocketAddress
+                || state.local() instanceof UnixDomainSocketAddress);
         if (peer == PeerState.FIN_RECEIVED) {
             state.ending.onPeerClosedBeforeClose();
             state.addEvent("socket.peer_closed", now, tcp ? Map.of("network.tcp.state", "close_wait") : Map.of());
