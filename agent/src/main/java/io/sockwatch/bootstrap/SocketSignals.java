@@ -12,6 +12,12 @@ public interface SocketSignals {
     /** A connect attempt starts; {@code remote} is the SocketAddress the application asked for. */
     void connectStarted(Object socket, Object remote, int timeoutMillis, String api);
 
+    /**
+     * An asynchronous connect starts: it completes on whatever thread the JDK chooses, so no thread is connecting
+     * (a close on this thread is not the JDK cleaning up a failed connect).
+     */
+    void asyncConnectStarted(Object channel, Object remote, String api);
+
     /** The connect attempt ended, with {@code failure} null on success. */
     void connectEnded(Object socket, Throwable failure);
 
@@ -26,6 +32,12 @@ public interface SocketSignals {
 
     /** The application closes the socket (called before the JDK releases it). */
     void closing(Object socket);
+
+    /**
+     * shutdownInput starts: a reader it wakes on another thread may report end of stream before
+     * {@link #shutdown} does.
+     */
+    void shuttingDownInput(Object socket);
 
     /** One direction was shut down ({@code input} true for shutdownInput). */
     void shutdown(Object socket, boolean input, Throwable failure);

@@ -24,6 +24,11 @@ public final class ConnectionEnding {
     private Verdict verdict;
     private boolean closed;
     private boolean inputShutdown;
+    /**
+     * shutdownInput has started: it wakes a reader blocked (or an asynchronous read pending) on another thread with
+     * end of stream, which can be reported before shutdownInput itself returns.
+     */
+    private boolean inputShutdownStarted;
     /** Threads that were blocked in I/O when we closed: their "Socket closed" wake-up is expected, not misuse. */
     private int pendingWakeups;
     /** The close came from an interrupt, whose report to the interrupted thread is still expected, not misuse. */
@@ -50,7 +55,7 @@ public final class ConnectionEnding {
 
     /** A read returned end of stream. */
     public Effect onEndOfStream() {
-        if (inputShutdown) {
+        if (inputShutdown || inputShutdownStarted) {
             // Our own shutdownInput makes every read return -1: the peer said nothing.
             return Effect.NOT_ENDING;
         }
@@ -79,6 +84,16 @@ public final class ConnectionEnding {
             return interruptReport ? Effect.LATER : Effect.USE_AFTER_CLOSE;
         }
         return decide(f.origin(), f.reason(), operation, failure.getClass().getName());
+    }
+
+    /** This process is about to shut the input down (see {@link #onShutdown} for when it has). */
+    public void onShutdownInputStarting() {
+        inputShutdownStarted = true;
+    }
+
+    /** The shutdownInput announced by {@link #onShutdownInputStarting} failed: end of stream is news again. */
+    public void onShutdownInputFailed() {
+        inputShutdownStarted = false;
     }
 
     /** This process shut down one direction of the connection. */

@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.util.List;
 import java.util.Locale;
 
@@ -85,6 +86,12 @@ public final class FailureTable {
                 // An accept timeout ends no connection.
                 default -> new Failure(Origin.TIMEOUT, Reason.OTHER, false);
             };
+        }
+        if (t instanceof InterruptedByTimeoutException) {
+            // An AsynchronousSocketChannel read or write that timed out: the JDK refuses every further one in that
+            // direction, so unlike a socket read timeout the connection cannot go on. There is no write_timeout
+            // reason in the contract: a write that timed out is timeout/other.
+            return Failure.ending(Origin.TIMEOUT, operation == Operation.READ ? Reason.READ_TIMEOUT : Reason.OTHER);
         }
         if (t instanceof NoRouteToHostException) {
             return Failure.ending(Origin.UNREACHABLE, Reason.NO_ROUTE);

@@ -80,8 +80,11 @@ public final class ConnectionSpans implements ConnectionListener {
         putAddress(a, "network.peer", peer);
         putAddress(a, "network.local", local);
         if (c.requestedHost() != null) {
+            // For a Unix domain socket the server is its path, and there is no port (OpenTelemetry conventions).
             a.put("server.address", c.requestedHost());
-            a.put("server.port", (long) c.requestedPort());
+            if (!unix) {
+                a.put("server.port", (long) c.requestedPort());
+            }
         }
         a.put("socket.api", c.api());
         a.put("socket.close.origin", verdict.origin().value());

@@ -41,7 +41,8 @@ final class ConsoleSpanExporter implements SpanExporter {
                 .append(" -> ").append(address(a, "network.peer.address", "network.peer.port"));
         String server = a.get(AttributeKey.stringKey("server.address"));
         if (server != null) {
-            line.append(" (").append(server).append(':').append(a.get(AttributeKey.longKey("server.port"))).append(')');
+            Long port = a.get(AttributeKey.longKey("server.port"));
+            line.append(" (").append(server).append(port == null ? "" : ":" + port).append(')');
         }
         line.append(" origin=").append(a.get(AttributeKey.stringKey("socket.close.origin")))
                 .append(" reason=").append(a.get(AttributeKey.stringKey("socket.close.reason")))
@@ -60,6 +61,9 @@ final class ConsoleSpanExporter implements SpanExporter {
 
     private static String address(Attributes a, String address, String port) {
         String host = a.get(AttributeKey.stringKey(address));
+        if ("unix".equals(a.get(AttributeKey.stringKey("network.transport")))) {
+            return host == null ? "(unnamed)" : host; // a socket file, or an unbound end; never a port
+        }
         Long p = a.get(AttributeKey.longKey(port));
         return (host == null ? "?" : host) + ":" + (p == null ? "?" : p);
     }

@@ -13,7 +13,9 @@ import java.util.function.Function;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -28,7 +30,10 @@ public final class Instrumenter {
                 new SocketChannelImplInstrumentation(), new ServerSocketChannelImplInstrumentation(),
                 new PlainSocketImplInstrumentation(), new PlainSocketStreamsInstrumentation.Input(),
                 new PlainSocketStreamsInstrumentation.Output(), new SslSocketImplInstrumentation(),
-                new TlsTransportContextInstrumentation());
+                new TlsTransportContextInstrumentation(), new UnixAsynchronousSocketChannelImplInstrumentation(),
+                new AsynchronousSocketChannelImplInstrumentation(),
+                new UnixAsynchronousServerSocketChannelImplInstrumentation(), new InvokerInstrumentation(),
+                new PendingFutureInstrumentation(), new CompletedFutureInstrumentation());
     }
 
     private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
@@ -60,6 +65,7 @@ public final class Instrumenter {
             builder = builder.type(named(ti.typeName()))
                     .transform((b, type, classLoader, module, domain) -> {
                         List<String> missing = missing(ti, type);
+                        missing.addAll(missingCompanions(ti));
                         if (!missing.isEmpty()) {
                             Unsupported.report(ti.typeName() + " lacks " + missing + "; " + ti.api()
                                     + " connections are not observed there", null);
@@ -116,6 +122,31 @@ public final class Instrumenter {
         }
         return missing;
     }
+
+    /**
+     * What the companions of {@code ti} lack, read from their class files: loading them from inside a transformation
+     * would keep them from being instrumented themselves.
+     */
+    static List<String> missingCompanions(TypeInstrumentation ti) {
+        List<String> missing = new ArrayList<>();
+        for (String name : ti.companions()) {
+            TypeInstrumentation companion = all().stream().filter(c -> c.typeName().equals(name)).findFirst()
+                    .orElse(null);
+            TypePool.Resolution resolution = JDK_CLASS_FILES.describe(name);
+            if (companion == null || !resolution.isResolved()) {
+                missing.add("class " + name);
+                continue;
+            }
+            for (String m : missing(companion, resolution.resolve())) {
+                missing.add(name + "." + m);
+            }
+        }
+        return missing;
+    }
+
+    /** The JDK's class files, read without loading the classes. */
+    private static final TypePool JDK_CLASS_FILES =
+            TypePool.Default.of(ClassFileLocator.ForClassLoader.of(ClassLoader.getSystemClassLoader()));
 
     /** Whether the JDK has the class, without loading it. */
     private static boolean isLoadable(String name) {

@@ -37,7 +37,16 @@ final class SocketAdvice {
         }
     }
 
+    /**
+     * Announced before it runs: shutdown(SHUT_RD) wakes a reader blocked on another thread (or an asynchronous read
+     * pending) with end of stream, whose report can come before this method returns.
+     */
     static final class ShutdownInput {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object self) {
+            SocketBridge.shuttingDownInput(self);
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
             SocketBridge.shutdown(self, true, thrown);

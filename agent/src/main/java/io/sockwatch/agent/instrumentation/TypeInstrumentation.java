@@ -27,6 +27,14 @@ public interface TypeInstrumentation {
         return List.of();
     }
 
+    /**
+     * Other instrumented JDK classes (by name) without which this one's signals would be incomplete: when any of them
+     * is not as expected, this class is left alone too (a connection seen by halves is worse than none).
+     */
+    default List<String> companions() {
+        return List.of();
+    }
+
     AsmVisitorWrapper advice();
 
     /**

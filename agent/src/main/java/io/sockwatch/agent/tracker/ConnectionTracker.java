@@ -8,6 +8,8 @@ import io.sockwatch.bootstrap.SocketSignals;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +83,24 @@ public final class ConnectionTracker implements SocketSignals {
             }
             return;
         }
+        startConnect(socket, remote, api, Thread.currentThread());
+    }
+
+    /**
+     * Stands for the connecting thread of an asynchronous connect, which no thread waits in (the JDK completes it
+     * wherever its event handling runs): never the current thread, so any close is the application's; and not
+     * null, which is what a connect that is no longer pending has.
+     */
+    private static final Thread NO_THREAD = new Thread("sockwatch: no thread waits in an asynchronous connect");
+
+    @Override
+    public void asyncConnectStarted(Object channel, Object remote, String api) {
+        if (remote != null) {
+            startConnect(channel, remote, api, NO_THREAD);
+        }
+    }
+
+    private void startConnect(Object socket, Object remote, String api, Thread connecting) {
         if (stopped || SocketBridge.isAgentWork()) {
             return;
         }
@@ -94,13 +114,16 @@ public final class ConnectionTracker implements SocketSignals {
             if (settings.excluded().excludes(host, isa.getAddress(), port)) {
                 return;
             }
+        } else if (remote instanceof UnixDomainSocketAddress path) {
+            peer = path;
+            host = path.getPath().toString(); // what the application asked for: the socket file
         } else if (remote instanceof SocketAddress other) {
-            peer = other; // a Unix domain socket path
+            peer = other;
         }
         ConnectionState state = new ConnectionState(api, Kind.CLIENT, System.nanoTime(), host, port);
         synchronized (state) {
             state.setPeer(peer);
-            state.connectingThread = Thread.currentThread();
+            state.connectingThread = connecting;
             recordOpenSite(state);
         }
         table.put(socket, state);
@@ -170,12 +193,15 @@ public final class ConnectionTracker implements SocketSignals {
         }
         SocketInspector inspector = inspectors.get(state.api());
         PeerState peer = inspector == null ? PeerState.UNKNOWN : inspector.peerState(socket);
+        // A Unix domain socket has no TCP state to name: the event alone says the peer had closed.
+        boolean tcp = !(state.peer() instanceof UnixDomainSocketAddress
+                || state.local() instanceof UnixDomainSocketAddress);
         if (peer == PeerState.FIN_RECEIVED) {
             state.ending.onPeerClosedBeforeClose();
-            state.addEvent("socket.peer_closed", now, Map.of("network.tcp.state", "close_wait"));
+            state.addEvent("socket.peer_closed", now, tcp ? Map.of("network.tcp.state", "close_wait") : Map.of());
         } else if (peer == PeerState.RESET_RECEIVED) {
             state.ending.onPeerResetBeforeClose();
-            state.addEvent("socket.peer_closed", now, Map.of("network.tcp.state", "reset"));
+            state.addEvent("socket.peer_closed", now, tcp ? Map.of("network.tcp.state", "reset") : Map.of());
         }
     }
 
@@ -285,13 +311,20 @@ public final class ConnectionTracker implements SocketSignals {
 
     private void onFailure(ConnectionState state, Operation operation, Throwable failure, long now) {
         synchronized (state) {
-            if (failure instanceof SocketTimeoutException && !FailureTable.classify(operation, failure).terminal()) {
-                state.lastTimeoutNanos = now;
+            // A socket read timeout leaves the socket usable; an asynchronous channel's ends it (no more reads).
+            boolean usable = failure instanceof SocketTimeoutException
+                    && !FailureTable.classify(operation, failure).terminal();
+            if (usable || failure instanceof InterruptedByTimeoutException) {
                 Map<String, Object> attributes = new LinkedHashMap<>();
                 attributes.put("socket.operation", operation.detectedBy());
-                attributes.put("exception.message", String.valueOf(failure.getMessage()));
+                if (failure.getMessage() != null) {
+                    attributes.put("exception.message", failure.getMessage());
+                }
                 state.addEvent("socket.timeout", now, attributes);
-                return;
+                if (usable) {
+                    state.lastTimeoutNanos = now;
+                    return;
+                }
             }
             recordException(state, now, failure);
             Effect effect = state.ending.onFailure(operation, failure);
@@ -327,7 +360,8 @@ public final class ConnectionTracker implements SocketSignals {
             SocketInspector inspector = inspectors.get(state.api());
             checkPeerClosed(state, socket, now);
             int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
-            boolean interrupted = Thread.currentThread().isInterrupted()
+            boolean interrupted = (inspector == null || inspector.closesOnInterrupt())
+                    && Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
             boolean timedOut = state.lastTimeoutNanos != 0 && state.lastTimeoutNanos > state.lastIoNanos;
             state.ending.onClose(threadsInIo, interrupted, timedOut);
@@ -351,6 +385,16 @@ public final class ConnectionTracker implements SocketSignals {
     }
 
     @Override
+    public void shuttingDownInput(Object socket) {
+        ConnectionState state = table.get(socket);
+        if (state != null) {
+            synchronized (state) {
+                state.ending.onShutdownInputStarting();
+            }
+        }
+    }
+
+    @Override
     public void shutdown(Object socket, boolean input, Throwable failure) {
         ConnectionState state = table.get(socket);
         if (state == null) {
@@ -358,6 +402,11 @@ public final class ConnectionTracker implements SocketSignals {
         }
         long now = System.nanoTime();
         if (failure != null) {
+            if (input) {
+                synchronized (state) {
+                    state.ending.onShutdownInputFailed();
+                }
+            }
             onFailure(state, Operation.SHUTDOWN, failure, now);
             return;
         }

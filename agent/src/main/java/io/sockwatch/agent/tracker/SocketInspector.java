@@ -20,6 +20,14 @@ public interface SocketInspector {
     }
 
     /**
+     * Whether an interrupt of the thread that closes the socket is what closed it (true for sockets and channels
+     * whose blocking I/O an interrupt aborts; false for asynchronous channels, which interrupts never close).
+     */
+    default boolean closesOnInterrupt() {
+        return true;
+    }
+
+    /**
      * The object that carries the connection when {@code socket} is only a wrapper around it (for example
      * java.net.Socket's SOCKS wrapper around NioSocketImpl on JDK 17), or null when it is not a wrapper.
      */

@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
@@ -109,6 +110,24 @@ class ConnectionEndingTest {
     }
 
     @Test
+    void endOfStreamThatOurShutdownInputWakesBeforeItReturnsIsNotThePeer() {
+        // A reader on another thread (or a pending asynchronous read) reports -1 while shutdownInput still runs.
+        e.onShutdownInputStarting();
+        assertEquals(Effect.NOT_ENDING, e.onEndOfStream());
+        assertEquals(Effect.NOT_ENDING, e.onShutdown(true));
+        assertEquals(Effect.DECIDED, e.onClose(0, false, false));
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.SHUTDOWN_INPUT, Operation.CLOSE, null);
+    }
+
+    @Test
+    void afterAFailedShutdownInputEndOfStreamIsThePeersAgain() {
+        e.onShutdownInputStarting();
+        e.onShutdownInputFailed();
+        assertEquals(Effect.DECIDED, e.onEndOfStream());
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    @Test
     void shutdownInputAfterTheEndIsLater() {
         e.onEndOfStream();
         assertEquals(Effect.LATER, e.onShutdown(true));
@@ -184,6 +203,24 @@ class ConnectionEndingTest {
     void readTimeoutAfterTheEndIsStillNotEnding() {
         e.onEndOfStream();
         assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
+        assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
+    }
+
+    @Test
+    void asynchronousReadTimeoutDecidesAtOnceAndTheCloseIsLater() {
+        // The channel refuses every further read: the deadline ended the connection, not the close after it.
+        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, new InterruptedByTimeoutException()));
+        assertVerdict(Origin.TIMEOUT, Reason.READ_TIMEOUT, Operation.READ,
+                "java.nio.channels.InterruptedByTimeoutException");
+        assertEquals(Effect.LATER, e.onClose(0, false, false));
+        assertVerdict(Origin.TIMEOUT, Reason.READ_TIMEOUT, Operation.READ,
+                "java.nio.channels.InterruptedByTimeoutException");
+    }
+
+    @Test
+    void asynchronousReadTimeoutAfterThePeersFinIsLater() {
+        e.onEndOfStream();
+        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new InterruptedByTimeoutException()));
         assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
     }
 

@@ -15,6 +15,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -69,12 +70,18 @@ class FailureTableTest {
                         new SocketException("Connection reset by peer"), Origin.PEER_RST, Reason.RESET, true),
                 row("SocketChannel write ECONNRESET", Operation.WRITE,
                         new IOException("Connection reset by peer"), Origin.PEER_RST, Reason.RESET, true),
+                row("AsynchronousSocketChannel read ECONNRESET (ConnectionResetException re-thrown as IOException)",
+                        Operation.READ, new IOException("Connection reset"), Origin.PEER_RST, Reason.RESET, true),
+                row("Unix domain SocketChannel read: the peer closed with our data unread (ECONNRESET, no RST)",
+                        Operation.READ, new SocketException("Connection reset"), Origin.PEER_RST, Reason.RESET, true),
                 row("ECONNRESET text on a read", Operation.READ,
                         new SocketException("Connection reset by peer"), Origin.PEER_RST, Reason.RESET, true),
                 // ---- broken pipe: EPIPE, writing after the peer's RST ----
                 row("NioSocketImpl write EPIPE", Operation.WRITE,
                         new SocketException("Broken pipe"), Origin.PEER_RST, Reason.BROKEN_PIPE, true),
                 row("SocketChannel write EPIPE", Operation.WRITE,
+                        new IOException("Broken pipe"), Origin.PEER_RST, Reason.BROKEN_PIPE, true),
+                row("Unix domain SocketChannel write after the peer closed (EPIPE at once, no RST)", Operation.WRITE,
                         new IOException("Broken pipe"), Origin.PEER_RST, Reason.BROKEN_PIPE, true),
                 row("legacy PlainSocketImpl write EPIPE (errno text then detail)", Operation.WRITE,
                         new SocketException("Broken pipe (Write failed)"), Origin.PEER_RST, Reason.BROKEN_PIPE, true),
@@ -114,6 +121,12 @@ class FailureTableTest {
                 row("connect deadline, hostInfo (JDK 17)", Operation.CONNECT,
                         new SocketTimeoutException("Connect timed out: localhost/127.0.0.1:1234"),
                         Origin.TIMEOUT, Reason.CONNECT_TIMEOUT, true),
+                row("AsynchronousSocketChannel read(dst, timeout, unit, ...): no read is allowed after it",
+                        Operation.READ, new InterruptedByTimeoutException(), Origin.TIMEOUT, Reason.READ_TIMEOUT, true),
+                row("AsynchronousSocketChannel write timeout: no write is allowed after it", Operation.WRITE,
+                        new InterruptedByTimeoutException(), Origin.TIMEOUT, Reason.OTHER, true),
+                row("an asynchronous read timeout wrapped by a library", Operation.READ, new IOException(new InterruptedByTimeoutException()),
+                        Origin.TIMEOUT, Reason.READ_TIMEOUT, true),
                 row("ServerSocket SO_TIMEOUT: ends no connection", Operation.ACCEPT,
                         new SocketTimeoutException("Accept timed out"), Origin.TIMEOUT, Reason.OTHER, false),
                 // ---- unreachable ----
@@ -295,6 +308,15 @@ class FailureTableTest {
             case READ -> assertEquals(new Failure(Origin.TIMEOUT, Reason.READ_TIMEOUT, false), f);
             default -> assertEquals(new Failure(Origin.TIMEOUT, Reason.OTHER, false), f, op.name());
         }
+    }
+
+    /** An asynchronous channel's timeout ends the connection whatever the operation; only a read names itself. */
+    @ParameterizedTest
+    @EnumSource(Operation.class)
+    void asynchronousTimeoutIsTerminalAndAReadTimeoutOnlyOnRead(Operation op) {
+        Reason expected = op == Operation.READ ? Reason.READ_TIMEOUT : Reason.OTHER;
+        assertEquals(new Failure(Origin.TIMEOUT, expected, true),
+                FailureTable.classify(op, new InterruptedByTimeoutException()), op.name());
     }
 
     @ParameterizedTest

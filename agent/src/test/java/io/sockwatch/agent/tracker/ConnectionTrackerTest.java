@@ -12,10 +12,15 @@ import io.sockwatch.bootstrap.SocketBridge;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.InterruptedByTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -107,6 +112,7 @@ class ConnectionTrackerTest {
         ConnectionState s = next();
         assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "close");
         assertEquals(List.of("socket.peer_closed", "socket.close"), names(s));
+        assertEquals("close_wait", s.events().get(0).attributes().get("network.tcp.state"));
     }
 
     @Test
@@ -274,6 +280,111 @@ class ConnectionTrackerTest {
         assertEquals("main", s.events().get(0).attributes().get("thread.name"));
     }
 
+    // ---- asynchronous channels: results arrive on other threads, nobody waits in connect ----------------------
+
+    @Test
+    void asynchronousConnectClosedByTheUserBeforeItCompletedIsALocalClose() throws Exception {
+        ConnectionTracker t = tracker(10_000, PeerFilter.none());
+        Object channel = new Object();
+        t.asyncConnectStarted(channel, PEER, API);
+        inspector.threadsInIo = 1; // the pending connect
+        t.closing(channel); // on the thread that started the connect: still the application's close
+        t.connectEnded(channel, new AsynchronousCloseException()); // the JDK fails the pending connect
+        ConnectionState s = next();
+        assertVerdict(s, Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE, "close");
+        assertFalse(names(s).contains("socket.use_after_close"), names(s).toString());
+    }
+
+    @Test
+    void asynchronousConnectThatSucceedsOnAnotherThreadIsACompleteClientConnection() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object channel = new Object();
+        t.asyncConnectStarted(channel, new InetSocketAddress("localhost", 8080), API);
+        Thread completer = new Thread(() -> t.connectEnded(channel, null), "event-thread");
+        completer.start();
+        completer.join();
+        t.read(channel, 4, null);
+        t.read(channel, -1, null);
+        t.closing(channel);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "read");
+        assertEquals(Kind.CLIENT, s.kind());
+        assertEquals(LOCAL, s.local());
+        assertEquals("localhost", s.requestedHost());
+        assertEquals(4, s.bytesRead());
+    }
+
+    @Test
+    void asynchronousReadTimeoutIsTheEndingAndATimeoutEvent() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object channel = connected(t);
+        t.read(channel, 0, new InterruptedByTimeoutException());
+        t.write(channel, 5, null); // writing is still allowed; reading never again
+        t.closing(channel);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.TIMEOUT, Reason.READ_TIMEOUT, "read");
+        assertEquals(List.of("socket.timeout", "exception", "socket.close"), names(s));
+        assertEquals("read", s.events().get(0).attributes().get("socket.operation"));
+        assertFalse(s.events().get(0).attributes().containsKey("exception.message"), "the exception has none");
+    }
+
+    @Test
+    void anInterruptedThreadClosingAnAsynchronousChannelIsAPlainClose() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        inspector.closesOnInterrupt = false;
+        Object channel = connected(t);
+        Thread.currentThread().interrupt();
+        try {
+            t.closing(channel);
+        } finally {
+            Thread.interrupted();
+        }
+        assertVerdict(next(), Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
+    }
+
+    @Test
+    void anInterruptedThreadClosingASocketIsAnInterrupt() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = connected(t);
+        Thread.currentThread().interrupt();
+        try {
+            t.closing(socket);
+        } finally {
+            Thread.interrupted();
+        }
+        assertVerdict(next(), Origin.LOCAL_CLOSE, Reason.INTERRUPT, "close");
+    }
+
+    @Test
+    void aUnixDomainConnectAsksForTheSocketFile() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object channel = new Object();
+        UnixDomainSocketAddress path = UnixDomainSocketAddress.of("/run/app.sock");
+        t.connectStarted(channel, path, 0, API);
+        t.connectEnded(channel, new ConnectException("Connection refused"));
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_RST, Reason.REFUSED, "connect");
+        assertEquals("/run/app.sock", s.requestedHost());
+        assertEquals(path, s.peer());
+    }
+
+    @Test
+    void aUnixDomainPeerThatHadClosedIsNotDescribedByATcpState() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        UnixDomainSocketAddress path = UnixDomainSocketAddress.of("/run/app.sock");
+        inspector.peer = path;
+        inspector.local = UnixDomainSocketAddress.of("");
+        Object channel = new Object();
+        t.connectStarted(channel, path, 0, API);
+        t.connectEnded(channel, null);
+        peerClosed = true;
+        t.closing(channel);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "close");
+        assertEquals("socket.peer_closed", s.events().get(0).name());
+        assertEquals(Map.of(), s.events().get(0).attributes());
+    }
+
     private void openAndDrop(ConnectionTracker t) {
         Object socket = connected(t);
         t.read(socket, 3, null);
@@ -281,15 +392,24 @@ class ConnectionTrackerTest {
 
     private final class FakeInspector implements SocketInspector {
         volatile int threadsInIo;
+        volatile boolean closesOnInterrupt = true;
 
         @Override
-        public InetSocketAddress peer(Object socket) {
-            return PEER;
+        public boolean closesOnInterrupt() {
+            return closesOnInterrupt;
+        }
+
+        volatile SocketAddress peer = PEER;
+        volatile SocketAddress local = LOCAL;
+
+        @Override
+        public SocketAddress peer(Object socket) {
+            return peer;
         }
 
         @Override
-        public InetSocketAddress local(Object socket) {
-            return LOCAL;
+        public SocketAddress local(Object socket) {
+            return local;
         }
 
         @Override
