@@ -104,6 +104,12 @@ public final class ConnectionTracker implements SocketSignals {
         if (stopped || SocketBridge.isAgentWork()) {
             return;
         }
+        if (table.get(socket) != null) {
+            // connect() on a socket that is connected, connecting or closed fails (AlreadyConnectedException,
+            // ConnectionPendingException, "Already connected", "Socket is closed") without touching the
+            // connection: its span goes on. A connect that failed has already ended and left the table.
+            return;
+        }
         String host = null;
         int port = 0;
         SocketAddress peer = null;

@@ -422,4 +422,20 @@ class ConnectionTrackerTest {
             return peerClosed ? PeerState.FIN_RECEIVED : PeerState.OPEN;
         }
     }
+
+    @Test
+    void connectingAConnectedSocketAgainKeepsItsConnection() throws Exception {
+        ConnectionTracker t = tracker(0, PeerFilter.none());
+        Object socket = connected(t);
+        t.read(socket, 10, null);
+        t.connectStarted(socket, new InetSocketAddress("elsewhere.example", 9090), 0, API);
+        t.connectEnded(socket, new java.nio.channels.AlreadyConnectedException());
+        t.read(socket, -1, null);
+        t.closing(socket);
+        ConnectionState s = next();
+        assertEquals("localhost", s.requestedHost(), "the second connect must not replace the connection");
+        assertEquals(10, s.bytesRead());
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "read");
+        assertEquals(null, ended.poll(300, TimeUnit.MILLISECONDS), "one connection, one span");
+    }
 }
