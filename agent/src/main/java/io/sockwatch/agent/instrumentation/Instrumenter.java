@@ -2,15 +2,16 @@ package io.sockwatch.agent.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -81,7 +82,7 @@ public final class Instrumenter {
     static List<String> missing(TypeInstrumentation ti, TypeDescription type) {
         List<String> missing = new ArrayList<>();
         for (MethodSignature m : ti.requiredMethods()) {
-            if (type.getDeclaredMethods().filter(named(m.name()).and(takesArguments(m.parameterTypes()))).isEmpty()) {
+            if (type.getDeclaredMethods().filter(named(m.name()).and(takesParameters(m.parameterTypeNames()))).isEmpty()) {
                 missing.add(m.toString());
             }
         }
@@ -91,6 +92,22 @@ public final class Instrumenter {
             }
         }
         return missing;
+    }
+
+    /** Parameters of exactly these types, compared by binary name (the JDK class itself is never loaded). */
+    private static ElementMatcher<MethodDescription> takesParameters(List<String> typeNames) {
+        return method -> {
+            List<TypeDescription> types = method.getParameters().asTypeList().asErasures();
+            if (types.size() != typeNames.size()) {
+                return false;
+            }
+            for (int i = 0; i < types.size(); i++) {
+                if (!types.get(i).getName().equals(typeNames.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        };
     }
 
     /** Whether the JDK has the class, without loading it. */
