@@ -26,7 +26,7 @@ public final class Instrumenter {
                 new SocketChannelImplInstrumentation(), new ServerSocketChannelImplInstrumentation(),
                 new PlainSocketImplInstrumentation(), new PlainSocketStreamsInstrumentation.Input(),
                 new PlainSocketStreamsInstrumentation.Output(), new SslSocketImplInstrumentation(),
-                new TlsTransportContextInstrumentation());
+                new TlsTransportContextInstrumentation(), new SslEngineImplInstrumentation());
     }
 
     private static final String NEXUS_DISABLED = "net.bytebuddy.nexus.disabled";
@@ -66,6 +66,7 @@ public final class Instrumenter {
                                     + " connections are not observed there", null);
                             return b;
                         }
+                        ti.applied(tracker);
                         return b.visit(ti.advice());
                     });
             if (!apis.contains(ti.api()) && (ti.optional() ? isLoadable(ti.typeName()) : true)) {
