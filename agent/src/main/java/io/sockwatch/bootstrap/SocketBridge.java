@@ -1,5 +1,7 @@
 package io.sockwatch.bootstrap;
 
+import java.nio.ByteBuffer;
+
 /**
  * The only sockwatch class that instrumented JDK code calls. It is loaded by the bootstrap class loader and
  * forwards to the tracker installed by the agent; until one is installed every call is a no-op.
@@ -87,6 +89,13 @@ public final class SocketBridge {
         }
     }
 
+    public static void read(Object socket, long n, Throwable failure, ByteBuffer dst) {
+        SocketSignals s = signals;
+        if (s != null) {
+            s.readInto(socket, n, failure, dst);
+        }
+    }
+
     public static void write(Object socket, long n, Throwable failure) {
         SocketSignals s = signals;
         if (s != null) {
@@ -108,10 +117,31 @@ public final class SocketBridge {
         }
     }
 
-    public static void tlsInboundClosed(Object transport) {
+    public static void tlsInboundClosed(Object transport, boolean closeNotifyReceived) {
         SocketSignals s = signals;
         if (s != null) {
-            s.tlsInboundClosed(transport);
+            s.tlsInboundClosed(transport, closeNotifyReceived);
+        }
+    }
+
+    public static void tlsUnwrapping(Object engine, ByteBuffer[] srcs, int offset, int length) {
+        SocketSignals s = signals;
+        if (s != null) {
+            s.tlsUnwrapping(engine, srcs, offset, length);
+        }
+    }
+
+    public static void tlsHandshakeFinished(Object transport, Object session) {
+        SocketSignals s = signals;
+        if (s != null) {
+            s.tlsHandshakeFinished(transport, session);
+        }
+    }
+
+    public static void tlsFatal(Object transport, boolean negotiated, Throwable failure) {
+        SocketSignals s = signals;
+        if (s != null) {
+            s.tlsFatal(transport, negotiated, failure);
         }
     }
 

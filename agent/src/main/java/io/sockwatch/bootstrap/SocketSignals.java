@@ -1,5 +1,7 @@
 package io.sockwatch.bootstrap;
 
+import java.nio.ByteBuffer;
+
 /**
  * What the instrumented JDK socket classes report. Implemented by the connection tracker, which lives in the
  * agent's own class loader; this interface lives in the bootstrap loader so that JDK classes can call it.
@@ -27,6 +29,13 @@ public interface SocketSignals {
     /** A read returned {@code n} bytes (-1 at end of stream) or failed with {@code failure}. */
     void read(Object socket, long n, Throwable failure);
 
+    /**
+     * A read into {@code dst} returned {@code n} bytes (-1 at end of stream) or failed; the bytes read end at
+     * {@code dst}'s position. Same cost rules as {@link #read}, except on a connection's first read: its bytes are
+     * looked at, and one that starts with a TLS hello is indexed (a lock and one small entry, once per connection).
+     */
+    void readInto(Object socket, long n, Throwable failure, ByteBuffer dst);
+
     /** A write transferred {@code n} bytes or failed with {@code failure}. */
     void write(Object socket, long n, Throwable failure);
 
@@ -46,8 +55,23 @@ public interface SocketSignals {
     void tlsHandshakeEnded(Object sslSocket, Throwable failure);
 
     /**
-     * The TLS layer of {@code transport} (an SSLSocket or SSLEngine) closed its inbound side passively: the peer's
-     * close_notify arrived, or the TCP stream ended without one.
+     * The TLS layer of {@code transport} (an SSLSocket or SSLEngine) closed its inbound side passively;
+     * {@code closeNotifyReceived} tells whether the peer's close_notify caused it.
      */
-    void tlsInboundClosed(Object transport);
+    void tlsInboundClosed(Object transport, boolean closeNotifyReceived);
+
+    /**
+     * An {@code SSLEngine} is about to unwrap the first of {@code srcs[offset..offset+length)} with bytes left.
+     * Called for every record: implementations must return at once unless it is a plaintext TLS hello.
+     */
+    void tlsUnwrapping(Object engine, ByteBuffer[] srcs, int offset, int length);
+
+    /** The TLS handshake of {@code transport} completed; {@code session} is its {@code SSLSession}. */
+    void tlsHandshakeFinished(Object transport, Object session);
+
+    /**
+     * The TLS layer of {@code transport} failed fatally (an alert sent or received) with {@code failure};
+     * {@code negotiated} tells whether its handshake had completed before.
+     */
+    void tlsFatal(Object transport, boolean negotiated, Throwable failure);
 }

@@ -5,6 +5,7 @@ import io.sockwatch.agent.tracker.PeerFilter;
 import io.sockwatch.agent.tracker.TrackerSettings;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,7 +20,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * What the advice of every read and write costs once inlined into the JDK: the bridge call, the lookup of the
- * socket's state among {@code tracked} others, and the counter update. Run by bench/run.sh with {@code -prof gc}.
+ * socket's state among {@code tracked} others, and the counter update; and what the SSLEngine advice costs per
+ * record. Run by bench/run.sh with {@code -prof gc}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,10 +49,16 @@ public class HotPathBenchmark {
         }
         socket = keep[tracked / 2];
         untracked = new Object();
+        tracker.readInto(socket, 16, null, readBuffer.position(16)); // past the first read, as in steady state
+        tracker.tlsContextObserved();
+        record[0].put(0, (byte) 23).put(1, (byte) 3).put(2, (byte) 3); // an application data record
         SocketBridge.install(tracker);
     }
 
     private Object[] keep;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64);
+    private final ByteBuffer[] record = {ByteBuffer.allocateDirect(64)};
+    private final Object engine = new Object();
 
     @TearDown(Level.Trial)
     public void tearDown() {
@@ -62,6 +70,18 @@ public class HotPathBenchmark {
     @Benchmark
     public void readTracked() {
         SocketBridge.read(socket, 16, null);
+    }
+
+    /** A SocketChannel read of 16 bytes into a buffer, as the channel's advice reports it. */
+    @Benchmark
+    public void readIntoTracked() {
+        SocketBridge.read(socket, 16, null, readBuffer);
+    }
+
+    /** The SSLEngine advice on an unwrap of an application data record (every record after the handshake). */
+    @Benchmark
+    public void unwrapApplicationData() {
+        SocketBridge.tlsUnwrapping(engine, record, 0, 1);
     }
 
     /** A write on a tracked socket. */

@@ -109,6 +109,14 @@ class ThirdPartyIT {
                                 name + " client " + c + why);
                     }
                 }));
+                if (!name.startsWith("tls_")) {
+                    tests.add(dynamicTest(name + ": no TLS view", () -> {
+                        for (ReceivedSpan span : Stream.concat(clients.stream(), servers.stream()).toList()) {
+                            assertTrue(span.attributes().keySet().stream().noneMatch(k -> k.startsWith("tls.")
+                                    || k.startsWith("socket.tls.")), span + why);
+                        }
+                    }));
+                }
                 if (name.startsWith("tls_")) {
                     tests.add(dynamicTest(name + ": TLS view", () -> {
                         for (ReceivedSpan span : Stream.concat(clients.stream(), servers.stream()).toList()) {

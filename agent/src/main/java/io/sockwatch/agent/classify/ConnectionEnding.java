@@ -146,8 +146,17 @@ public final class ConnectionEnding {
         return decide(Origin.PEER_FIN, Reason.EOF, Operation.CLOSE, null);
     }
 
-    /** The peer's TLS close_notify was received: the peer closed its side of the TLS session first. */
+    /**
+     * The peer's TLS close_notify was received: the peer closed its side of the TLS session first. A close_notify is
+     * data, so it came before the peer's FIN in the stream even when the end of stream was read first (the JDK
+     * HttpClient reads on one thread and unwraps later on another): it then refines that peer_fin.
+     */
     public Effect onPeerClosedTls() {
+        if (verdict != null && verdict.origin() == Origin.PEER_FIN && verdict.reason() == Reason.EOF
+                && verdict.detectedBy() == Operation.READ) {
+            verdict = new Verdict(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null);
+            return Effect.DECIDED;
+        }
         return decide(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null);
     }
 

@@ -103,16 +103,17 @@ public final class ConnectionSpans implements ConnectionListener {
             if (protocol != null && protocol.startsWith("TLSv")) {
                 a.put("tls.protocol.version", protocol.substring("TLSv".length()));
             }
-            if (c.tlsEstablished() != null) {
-                a.put("tls.established", c.tlsEstablished());
-            }
+            // A handshake that failed, or never completed before the connection ended, did not establish TLS.
+            boolean established = Boolean.TRUE.equals(c.tlsEstablished());
+            a.put("tls.established", established);
             if (c.tlsHandshakeError() != null) {
                 a.put("socket.tls.handshake.error", c.tlsHandshakeError());
             }
             a.put("socket.tls.close_notify", c.tlsCloseNotifyReceived() ? "received" : "none");
-            // The peer's TCP FIN without its close_notify: the TLS stream may have been cut short.
-            a.put("socket.tls.truncated", !c.tlsCloseNotifyReceived() && verdict.origin() == Origin.PEER_FIN
-                    && verdict.reason() == Reason.EOF);
+            // After a completed handshake, the peer's TCP FIN without its close_notify: the TLS stream may have
+            // been cut short. Before it, there was no TLS stream to cut.
+            a.put("socket.tls.truncated", established && !c.tlsCloseNotifyReceived()
+                    && verdict.origin() == Origin.PEER_FIN && verdict.reason() == Reason.EOF);
         }
         if (c.droppedEvents() > 0) {
             a.put("socket.events.dropped", (long) c.droppedEvents());

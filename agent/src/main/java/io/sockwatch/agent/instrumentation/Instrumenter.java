@@ -2,7 +2,6 @@ package io.sockwatch.agent.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import java.lang.instrument.Instrumentation;
@@ -12,10 +11,12 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
@@ -30,7 +31,8 @@ public final class Instrumenter {
                 new SocketChannelImplInstrumentation(), new ServerSocketChannelImplInstrumentation(),
                 new PlainSocketImplInstrumentation(), new PlainSocketStreamsInstrumentation.Input(),
                 new PlainSocketStreamsInstrumentation.Output(), new SslSocketImplInstrumentation(),
-                new TlsTransportContextInstrumentation(), new UnixAsynchronousSocketChannelImplInstrumentation(),
+                new TlsTransportContextInstrumentation(), new SslEngineImplInstrumentation(),
+                new UnixAsynchronousSocketChannelImplInstrumentation(),
                 new AsynchronousSocketChannelImplInstrumentation(),
                 new UnixAsynchronousServerSocketChannelImplInstrumentation(), new InvokerInstrumentation(),
                 new PendingFutureInstrumentation(), new CompletedFutureInstrumentation());
@@ -71,6 +73,7 @@ public final class Instrumenter {
                                     + " connections are not observed there", null);
                             return b;
                         }
+                        ti.applied(tracker);
                         return b.visit(ti.advice());
                     });
             if (!apis.contains(ti.api()) && (ti.optional() ? isLoadable(ti.typeName()) : true)) {
@@ -111,7 +114,7 @@ public final class Instrumenter {
     static List<String> missing(TypeInstrumentation ti, TypeDescription type) {
         List<String> missing = new ArrayList<>();
         for (MethodSignature m : ti.requiredMethods()) {
-            if (type.getDeclaredMethods().filter(named(m.name()).and(takesArguments(m.parameterTypes()))).isEmpty()) {
+            if (type.getDeclaredMethods().filter(named(m.name()).and(takesParameters(m.parameterTypeNames()))).isEmpty()) {
                 missing.add(m.toString());
             }
         }
@@ -147,6 +150,22 @@ public final class Instrumenter {
     /** The JDK's class files, read without loading the classes. */
     private static final TypePool JDK_CLASS_FILES =
             TypePool.Default.of(ClassFileLocator.ForClassLoader.of(ClassLoader.getSystemClassLoader()));
+
+    /** Parameters of exactly these types, compared by binary name (the JDK class itself is never loaded). */
+    private static ElementMatcher<MethodDescription> takesParameters(List<String> typeNames) {
+        return method -> {
+            List<TypeDescription> types = method.getParameters().asTypeList().asErasures();
+            if (types.size() != typeNames.size()) {
+                return false;
+            }
+            for (int i = 0; i < types.size(); i++) {
+                if (!types.get(i).getName().equals(typeNames.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        };
+    }
 
     /** Whether the JDK has the class, without loading it. */
     private static boolean isLoadable(String name) {

@@ -109,12 +109,6 @@ final class LazyInspectors {
         }
 
         @Override
-        public boolean closeNotifyReceived(Object sslSocket) {
-            TlsInspector d = delegate();
-            return d != null && d.closeNotifyReceived(sslSocket);
-        }
-
-        @Override
         public String protocol(Object sslSocket) {
             TlsInspector d = delegate();
             return d == null ? null : d.protocol(sslSocket);

@@ -59,7 +59,7 @@ public final class SocketChannelImplInstrumentation implements TypeInstrumentati
                 Advice.to(FinishConnect.class).on(named("finishConnect").and(takesArguments(0))),
                 Advice.to(BlockingConnect.class).on(named("blockingConnect")
                         .and(takesArguments(SocketAddress.class, long.class))),
-                Advice.to(SocketAdvice.ReadReturningCount.class).on(named("read").and(takesArguments(ByteBuffer.class))),
+                Advice.to(ReadIntoBuffer.class).on(named("read").and(takesArguments(ByteBuffer.class))),
                 Advice.to(ScatteringRead.class).on(named("read")
                         .and(takesArguments(ByteBuffer[].class, int.class, int.class))),
                 Advice.to(Write.class).on(named("write").and(takesArguments(ByteBuffer.class))),
@@ -120,6 +120,15 @@ public final class SocketChannelImplInstrumentation implements TypeInstrumentati
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Thrown Throwable thrown) {
             SocketBridge.connectEnded(self, thrown);
+        }
+    }
+
+    /** The buffer goes along so that a connection's first bytes can be recognised as a TLS hello. */
+    static final class ReadIntoBuffer {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Argument(0) ByteBuffer dst, @Advice.Return int n,
+                         @Advice.Thrown Throwable thrown) {
+            SocketBridge.read(self, n, thrown, dst);
         }
     }
 

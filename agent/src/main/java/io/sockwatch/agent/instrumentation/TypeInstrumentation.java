@@ -1,5 +1,6 @@
 package io.sockwatch.agent.instrumentation;
 
+import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.SocketInspector;
 import io.sockwatch.agent.tracker.TlsInspector;
 import java.util.List;
@@ -46,5 +47,9 @@ public interface TypeInstrumentation {
     /** For TLS sockets: how to find the connection underneath and its TLS state. Called on first use. */
     default TlsInspector tlsInspector() {
         return null;
+    }
+
+    /** Called when the advice is woven into the class, that is when its shape matched (once per transformation). */
+    default void applied(ConnectionTracker tracker) {
     }
 }

@@ -53,6 +53,8 @@ public final class ConnectionState {
     String tlsHandshakeError;
     boolean tlsCloseNotifyReceived;
     boolean tls;
+    /** The fingerprint of the TLS hello this connection read first, or 0 (see {@link TlsHellos}). */
+    volatile long helloFingerprint;
     private List<ConnectionEvent> events;
     private int droppedEvents;
 

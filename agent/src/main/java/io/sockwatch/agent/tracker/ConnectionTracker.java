@@ -10,14 +10,18 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
 
 /**
  * Keeps per-connection state for every tracked socket, orders its signals, and hands each ended connection to
@@ -49,6 +53,11 @@ public final class ConnectionTracker implements SocketSignals {
     }
 
     private volatile TlsInspector tlsInspector;
+    private volatile boolean tlsContextObserved;
+    /** Connections whose first read was a TLS hello, until an SSLEngine claims theirs or they end. */
+    private final TlsHellos hellos = new TlsHellos();
+    /** SSLEngine to the connection it runs over; engines are held weakly, and compared by identity. */
+    private final Map<Object, ConnectionState> engines = new WeakHashMap<>();
 
     /** Registers how to find the connection under a TLS socket. */
     public void registerTlsInspector(TlsInspector inspector) {
@@ -262,6 +271,40 @@ public final class ConnectionTracker implements SocketSignals {
         }
     }
 
+    /**
+     * A channel read into {@code dst}. The same two field writes as {@link #read}; only a connection's first read
+     * also looks at the bytes (the start of the stream, where a TLS hello would be).
+     */
+    @Override
+    public void readInto(Object socket, long n, Throwable failure, ByteBuffer dst) {
+        if (n > 0) {
+            ConnectionState state = table.get(socket);
+            if (state != null) {
+                long before = state.bytesRead;
+                if (before == 0) {
+                    firstBytesRead(state, dst, n);
+                }
+                state.bytesRead = before + n;
+                state.lastIoNanos = System.nanoTime();
+            }
+            return;
+        }
+        if (n < 0 || failure != null) {
+            rareRead(socket, n, failure);
+        }
+    }
+
+    private void firstBytesRead(ConnectionState state, ByteBuffer dst, long n) {
+        if (dst == null || n > Integer.MAX_VALUE) {
+            return;
+        }
+        int end = dst.position();
+        long fp = TlsHellos.fingerprint(dst, end - (int) n, end);
+        if (fp != 0) {
+            hellos.received(state, fp);
+        }
+    }
+
     @Override
     public void write(Object socket, long n, Throwable failure) {
         if (failure == null) {
@@ -424,13 +467,25 @@ public final class ConnectionTracker implements SocketSignals {
 
     // ---- TLS ------------------------------------------------------------------------------------------------
 
-    private ConnectionState stateUnderTls(Object sslSocket) {
+    private ConnectionState stateUnderTls(Object transport) {
         TlsInspector inspector = tlsInspector;
-        if (inspector == null) {
-            return null;
+        Object connection = inspector == null ? null : inspector.connection(transport);
+        return connection != null ? stateOfWrapped(connection) : engineState(transport);
+    }
+
+    /** The connection an SSLEngine was linked to, or null. */
+    private ConnectionState engineState(Object engine) {
+        synchronized (engines) {
+            return engines.get(engine);
         }
-        Object connection = inspector.connection(sslSocket);
-        return connection == null ? null : stateOfWrapped(connection);
+    }
+
+    /**
+     * The TransportContext signals (handshake end, failure, close_notify) are woven in: only then is an SSLEngine
+     * linked, so that a linked connection never lacks the rest of its TLS view.
+     */
+    public void tlsContextObserved() {
+        tlsContextObserved = true;
     }
 
     @Override
@@ -446,12 +501,104 @@ public final class ConnectionTracker implements SocketSignals {
             if (failure == null) {
                 state.tlsEstablished = Boolean.TRUE;
                 state.tlsProtocol = protocol;
-            } else if (state.tlsEstablished == null) {
-                state.tlsEstablished = Boolean.FALSE;
-                state.tlsHandshakeError = failure.getClass().getName() + ": " + failure.getMessage();
-                recordException(state, now, failure);
-                state.addEvent("socket.tls.handshake_failed", now, Map.of());
+            } else {
+                handshakeFailed(state, failure, now);
             }
+        }
+    }
+
+    /** The first failure of a handshake is the one reported; what follows is the same failure rethrown. */
+    private void handshakeFailed(ConnectionState state, Throwable failure, long now) {
+        if (state.tlsEstablished == null) {
+            state.tlsEstablished = Boolean.FALSE;
+            state.tlsHandshakeError = failure.getClass().getName() + ": " + failure.getMessage();
+            recordException(state, now, failure);
+            state.addEvent("socket.tls.handshake_failed", now, Map.of());
+        }
+    }
+
+    /**
+     * An SSLEngine is about to unwrap a record. Anything but a plaintext hello returns after one byte is read; a
+     * hello that one tracked connection, and only one, read first links the engine to that connection.
+     */
+    @Override
+    public void tlsUnwrapping(Object engine, ByteBuffer[] srcs, int offset, int length) {
+        if (!tlsContextObserved || srcs == null || offset < 0 || length <= 0 || offset > srcs.length - length) {
+            return;
+        }
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer src = srcs[i];
+            if (src == null) {
+                return;
+            }
+            int position = src.position();
+            int limit = src.limit();
+            if (position < limit) {
+                if (src.get(position) == TlsHellos.HANDSHAKE) {
+                    linkByHello(engine, TlsHellos.fingerprint(src, position, limit));
+                }
+                return;
+            }
+        }
+    }
+
+    private void linkByHello(Object engine, long fp) {
+        if (fp == 0 || !(engine instanceof SSLEngine sslEngine)) {
+            return;
+        }
+        synchronized (engines) {
+            if (engines.containsKey(engine)) {
+                return; // a renegotiation's hello, or the second ServerHello after a HelloRetryRequest
+            }
+        }
+        ConnectionState state = hellos.claim(fp);
+        if (state == null) {
+            return;
+        }
+        // The engine's idea of its peer, when the application gave it one (Jetty, the JDK HttpClient, Netty's
+        // newHandler(alloc, host, port)), must not contradict the connection: if it does, nothing is linked.
+        int peerPort = sslEngine.getPeerPort();
+        SocketAddress peer = state.peer();
+        if (peerPort > 0 && peer instanceof InetSocketAddress isa && isa.getPort() != peerPort) {
+            return;
+        }
+        synchronized (engines) {
+            engines.put(engine, state);
+        }
+        synchronized (state) {
+            state.tls = true;
+        }
+    }
+
+    /** An SSLEngine's handshake completed (SSLSockets report theirs through {@link #tlsHandshakeEnded}). */
+    @Override
+    public void tlsHandshakeFinished(Object transport, Object session) {
+        ConnectionState state = engineState(transport);
+        if (state == null) {
+            return;
+        }
+        String protocol = session instanceof SSLSession s ? s.getProtocol() : null;
+        synchronized (state) {
+            state.tls = true;
+            state.tlsEstablished = Boolean.TRUE;
+            state.tlsProtocol = protocol;
+        }
+    }
+
+    /** A fatal TLS error on an SSLEngine; before the handshake completed, the handshake failed. */
+    @Override
+    public void tlsFatal(Object transport, boolean negotiated, Throwable failure) {
+        if (negotiated || failure == null) {
+            return;
+        }
+        ConnectionState state = engineState(transport);
+        if (state == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        synchronized (state) {
+            state.tls = true;
+            handshakeFailed(state, failure, now);
         }
     }
 
@@ -460,12 +607,11 @@ public final class ConnectionTracker implements SocketSignals {
      * answers with its own close_notify and shuts the TCP output down): the peer ended the connection first.
      */
     @Override
-    public void tlsInboundClosed(Object transport) {
+    public void tlsInboundClosed(Object transport, boolean received) {
         ConnectionState state = stateUnderTls(transport);
         if (state == null) {
             return;
         }
-        boolean received = tlsInspector.closeNotifyReceived(transport);
         long now = System.nanoTime();
         synchronized (state) {
             state.tls = true;
@@ -512,6 +658,9 @@ public final class ConnectionTracker implements SocketSignals {
             state.endNanos = now;
         }
         table.remove(state);
+        if (state.helloFingerprint != 0) {
+            hellos.ended(state);
+        }
         try {
             listener.connectionEnded(state);
         } catch (Throwable t) {

@@ -75,6 +75,35 @@ class ConnectionEndingTest {
     }
 
     @Test
+    void closeNotifyIsThePeerClosingFirst() {
+        assertEquals(Effect.DECIDED, e.onPeerClosedTls());
+        assertEquals(Effect.LATER, e.onEndOfStream());
+        assertVerdict(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null);
+    }
+
+    @Test
+    void closeNotifyUnwrappedAfterTheEndOfStreamWasReadRefinesThePeerFin() {
+        e.onEndOfStream();
+        assertEquals(Effect.DECIDED, e.onPeerClosedTls());
+        assertVerdict(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null);
+    }
+
+    @Test
+    void closeNotifyAfterOurCloseOrAResetChangesNothing() {
+        e.onClose(0, false, false);
+        assertEquals(Effect.LATER, e.onPeerClosedTls());
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
+        ConnectionEnding reset = new ConnectionEnding();
+        reset.onFailure(Operation.READ, new SocketException("Connection reset"));
+        assertEquals(Effect.LATER, reset.onPeerClosedTls());
+        assertEquals(Reason.RESET, reset.verdict().reason());
+        ConnectionEnding atClose = new ConnectionEnding();
+        atClose.onPeerClosedBeforeClose();
+        assertEquals(Effect.LATER, atClose.onPeerClosedTls());
+        assertEquals(Reason.EOF, atClose.verdict().reason());
+    }
+
+    @Test
     void repeatedEndOfStreamIsLater() {
         e.onEndOfStream();
         assertEquals(Effect.LATER, e.onEndOfStream());

@@ -1,0 +1,234 @@
+package io.sockwatch.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import io.sockwatch.e2e.scenarios.SslEngineScenarios;
+import io.sockwatch.e2e.support.AgentJvm;
+import io.sockwatch.e2e.support.Jdks;
+import io.sockwatch.e2e.support.OtlpReceiver;
+import io.sockwatch.e2e.support.ReceivedSpan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The TLS view of SSLEngine connections with real software in a forked JVM (Netty's SslHandler, the JDK HttpClient,
+ * Jetty 12): close_notify, truncation and handshake failure land on the right connection, and where no engine can
+ * be told its connection (a relay in the same process) nothing TLS is claimed.
+ */
+class SslEngineIT {
+
+    private static final Set<String> VERSIONS = Set.of("1.2", "1.3");
+
+    private static OtlpReceiver receiver;
+    private static Path keystore;
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = new OtlpReceiver();
+        keystore = Files.createTempDirectory("sockwatch-sslengine").resolve("localhost.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "localhost", "-keyalg", "RSA", "-keysize", "2048", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "changeit", "-dname", "CN=localhost",
+                "-validity", "2", "-ext", "SAN=dns:localhost,ip:127.0.0.1").inheritIO().start();
+        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool made a certificate");
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.close();
+    }
+
+    /** A scenario line: its name and ports. */
+    private record Line(String name, Map<String, Long> ports) {
+        static Line parse(String line) {
+            String[] parts = line.split(" ");
+            Map<String, Long> ports = new HashMap<>();
+            for (int i = 2; i < parts.length; i++) {
+                String[] kv = parts[i].split("=");
+                ports.put(kv[0], Long.parseLong(kv[1]));
+            }
+            return new Line(parts[1], ports);
+        }
+
+        long port(String key) {
+            return ports.get(key);
+        }
+    }
+
+    @TestFactory
+    List<DynamicNode> sslEngineConnectionsOnEveryJdk() throws Exception {
+        List<DynamicNode> nodes = new ArrayList<>();
+        for (Path jdk : Jdks.all()) {
+            String service = "sslengine-" + Jdks.version(jdk);
+            AgentJvm jvm = new AgentJvm(jdk).exportingTo(receiver, service)
+                    .arg("-Dsockwatch.close.grace=200ms")
+                    .arg("-Djavax.net.ssl.keyStore=" + keystore).arg("-Djavax.net.ssl.keyStorePassword=changeit")
+                    .arg("-Djavax.net.ssl.keyStoreType=PKCS12")
+                    .arg("-Djavax.net.ssl.trustStore=" + keystore).arg("-Djavax.net.ssl.trustStorePassword=changeit")
+                    .arg("-Djavax.net.ssl.trustStoreType=PKCS12");
+            try (Stream<Path> jars = Files.list(Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs")
+                    + "-thirdparty"))) {
+                jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jvm::classpath);
+            }
+            AgentJvm.Result result = jvm.run(SslEngineScenarios.class);
+            Thread.sleep(1500);
+            List<ReceivedSpan> spans = receiver.spans().stream()
+                    .filter(s -> service.equals(s.resource().get("service.name"))).toList();
+            String why = "\n--- child output ---\n" + result.output() + "\n--- spans ---\n"
+                    + spans.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
+            List<Line> lines = result.lines("SCENARIO ").stream().map(Line::parse).toList();
+            List<DynamicNode> tests = new ArrayList<>();
+            tests.add(dynamicTest("ran", () -> {
+                assertEquals(0, result.exitCode(), why);
+                assertEquals(Set.of("netty_close_notify", "netty_truncated", "netty_plain", "netty_untrusted",
+                        "relayed", "httpclient_jetty"), lines.stream().map(Line::name).collect(Collectors.toSet()), why);
+                assertEquals(10, lines.size(), why);
+            }));
+            int i = 0;
+            for (Line line : lines) {
+                String label = line.name() + " #" + i++;
+                tests.add(dynamicTest(label, () -> check(line, spans, why)));
+            }
+            nodes.add(dynamicContainer("JDK " + Jdks.version(jdk), tests));
+        }
+        return nodes;
+    }
+
+    /** The one span of {@code kind} whose local port (and peer port, when given) match. */
+    private static ReceivedSpan span(List<ReceivedSpan> spans, String kind, long localPort, long peerPort, String why) {
+        List<ReceivedSpan> found = spans.stream().filter(s -> s.kind().equals(kind)
+                && Long.valueOf(localPort).equals(s.number("network.local.port"))
+                && (peerPort == 0 || Long.valueOf(peerPort).equals(s.number("network.peer.port")))).toList();
+        assertEquals(1, found.size(), kind + " span with local port " + localPort + " and peer port " + peerPort + why);
+        return found.get(0);
+    }
+
+    private static void check(Line line, List<ReceivedSpan> spans, String why) {
+        switch (line.name()) {
+            case "netty_close_notify", "netty_truncated", "netty_plain", "netty_untrusted" -> {
+                long clientPort = line.port("client_port");
+                long serverPort = line.port("server_port");
+                ReceivedSpan client = span(spans, "CLIENT", clientPort, serverPort, why);
+                ReceivedSpan server = span(spans, "SERVER", serverPort, clientPort, why);
+                switch (line.name()) {
+                    case "netty_close_notify" -> {
+                        assertEstablished(client, why);
+                        assertEstablished(server, why);
+                        assertEquals("local_close", client.string("socket.close.origin"), client + why);
+                        // The client's close_notify came before its FIN: the server saw the TLS session end first.
+                        assertEquals("peer_fin", server.string("socket.close.origin"), server + why);
+                        assertEquals("close_notify", server.string("socket.close.reason"), server + why);
+                        assertEquals("received", server.string("socket.tls.close_notify"), server + why);
+                        assertEquals(false, server.attributes().get("socket.tls.truncated"), server + why);
+                        assertTrue(server.eventNames().contains("socket.tls.close_notify"), server + why);
+                    }
+                    case "netty_truncated" -> {
+                        assertEstablished(client, why);
+                        assertEstablished(server, why);
+                        assertEquals("local_close", client.string("socket.close.origin"), client + why);
+                        assertEquals("peer_fin", server.string("socket.close.origin"), server + why);
+                        assertEquals("eof", server.string("socket.close.reason"), server + why);
+                        assertEquals("none", server.string("socket.tls.close_notify"), server + why);
+                        assertEquals(true, server.attributes().get("socket.tls.truncated"), server + why);
+                    }
+                    case "netty_plain" -> {
+                        assertNoTls(client, why);
+                        assertNoTls(server, why);
+                    }
+                    default -> { // netty_untrusted
+                        for (ReceivedSpan s : List.of(client, server)) {
+                            assertEquals(false, s.attributes().get("tls.established"), s + why);
+                            assertNotNull(s.string("socket.tls.handshake.error"), s + why);
+                            assertTrue(s.eventNames().containsAll(List.of("exception", "socket.tls.handshake_failed")),
+                                    s + why);
+                            assertEquals(false, s.attributes().get("socket.tls.truncated"), s + why);
+                            assertNull(s.string("tls.protocol.version"), s + why);
+                        }
+                        // The client rejected the certificate; the server heard of it through the client's alert.
+                        assertTrue(client.string("socket.tls.handshake.error").contains("SSLHandshakeException"),
+                                client + why);
+                        assertTrue(server.string("socket.tls.handshake.error").contains("certificate"), server + why);
+                    }
+                }
+            }
+            case "relayed" -> {
+                long clientPort = line.port("client_port");
+                long relayPort = line.port("server_port");
+                long relayedPort = line.port("relayed_port");
+                long targetPort = line.port("target_port");
+                for (ReceivedSpan s : List.of(span(spans, "CLIENT", clientPort, relayPort, why),
+                        span(spans, "SERVER", relayPort, clientPort, why),
+                        span(spans, "CLIENT", relayedPort, targetPort, why),
+                        span(spans, "SERVER", targetPort, relayedPort, why))) {
+                    assertNoTls(s, why);
+                }
+            }
+            case "httpclient_jetty" -> {
+                long port = line.port("server_port");
+                List<ReceivedSpan> clients = spans.stream().filter(s -> s.kind().equals("CLIENT")
+                        && Long.valueOf(port).equals(s.number("server.port"))).toList();
+                List<ReceivedSpan> tls = clients.stream().filter(s -> s.string("tls.protocol.name") != null).toList();
+                assertEquals(1, tls.size(), "one HttpClient connection with TLS" + why);
+                for (ReceivedSpan other : clients) {
+                    // A retry after a connection Jetty timed out before its ServerHello: no hello, no TLS view.
+                    assertTrue(other == tls.get(0) || Long.valueOf(0).equals(other.number("socket.bytes.read")),
+                            other + why);
+                }
+                ReceivedSpan client = tls.get(0);
+                ReceivedSpan server = span(spans, "SERVER", port, client.number("network.local.port"), why);
+                assertEstablished(client, why);
+                assertEstablished(server, why);
+                if (server.string("socket.close.origin").equals("local_close")) {
+                    // Jetty's idle timeout ended the TLS session first (close_notify), then the connection.
+                    assertEquals("peer_fin", client.string("socket.close.origin"), client + why);
+                    assertEquals("close_notify", client.string("socket.close.reason"), client + why);
+                    assertEquals("received", client.string("socket.tls.close_notify"), client + why);
+                } else {
+                    // The client closed first, without close_notify (JDK 17's pool probe), with or without the
+                    // byte it had read unread by the TLS layer still in its socket: a FIN (the TLS stream Jetty
+                    // received ended without close_notify) or a reset.
+                    assertEquals("local_close", client.string("socket.close.origin"), client + why);
+                    assertEquals("none", server.string("socket.tls.close_notify"), server + why);
+                    if (server.string("socket.close.origin").equals("peer_fin")) {
+                        assertEquals("eof", server.string("socket.close.reason"), server + why);
+                        assertEquals(true, server.attributes().get("socket.tls.truncated"), server + why);
+                    } else {
+                        assertEquals("peer_rst", server.string("socket.close.origin"), server + why);
+                        assertEquals(false, server.attributes().get("socket.tls.truncated"), server + why);
+                    }
+                }
+            }
+            default -> throw new AssertionError("unknown scenario " + line);
+        }
+    }
+
+    private static void assertEstablished(ReceivedSpan s, String why) {
+        assertEquals("tls", s.string("tls.protocol.name"), s + why);
+        assertEquals(true, s.attributes().get("tls.established"), s + why);
+        assertTrue(VERSIONS.contains(s.string("tls.protocol.version")), s + why);
+        assertNull(s.string("socket.tls.handshake.error"), s + why);
+    }
+
+    private static void assertNoTls(ReceivedSpan s, String why) {
+        for (String key : s.attributes().keySet()) {
+            assertTrue(!key.startsWith("tls.") && !key.startsWith("socket.tls."), key + " on " + s + why);
+        }
+    }
+}
