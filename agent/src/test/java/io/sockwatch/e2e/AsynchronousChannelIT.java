@@ -13,13 +13,12 @@ import io.sockwatch.e2e.support.Expected;
 import io.sockwatch.e2e.support.Jdks;
 import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
+import io.sockwatch.e2e.support.ServiceSpans;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
@@ -113,11 +112,9 @@ class AsynchronousChannelIT {
         List<String> lines = result.lines("SCENARIO ");
         // Two spans per scenario; refused has no server, listener_closed is one listener span.
         int expected = 2 * AsyncChannelScenarios.ALL.size() - 2;
-        List<ReceivedSpan> mine = receiver.await(all -> ofService(all, service).size() >= expected,
-                Duration.ofSeconds(15)).stream().filter(s -> service.equals(s.resource().get("service.name")))
-                .toList();
-        String diagnostics = "\n--- child output ---\n" + result.output() + "\n--- spans of " + service + " ---\n"
-                + mine.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
+        ServiceSpans received = ServiceSpans.await(receiver, service, expected, result);
+        List<ReceivedSpan> mine = received.all();
+        String diagnostics = received.diagnostics();
         List<DynamicNode> tests = new ArrayList<>();
         tests.add(dynamicTest("the program ran every scenario, and nothing was reported unsupported", () -> {
             assertEquals(0, result.exitCode(), diagnostics);
@@ -132,8 +129,7 @@ class AsynchronousChannelIT {
             long serverPort = Long.parseLong(parts[3].substring("server_port=".length()));
             if (name.equals("listener_closed")) {
                 tests.add(dynamicTest(name + ": one listener span, no connection", () -> {
-                    List<ReceivedSpan> atPort = mine.stream()
-                            .filter(s -> Long.valueOf(serverPort).equals(s.number("network.local.port"))).toList();
+                    List<ReceivedSpan> atPort = received.atLocalPort(serverPort);
                     assertEquals(1, atPort.size(), diagnostics);
                     ReceivedSpan listener = atPort.get(0);
                     assertEquals("socket.listener", listener.name(), diagnostics);
@@ -148,10 +144,7 @@ class AsynchronousChannelIT {
             }
             Scenario scenario = SCENARIOS.get(name);
             tests.add(dynamicTest(name + ": client", () -> {
-                ReceivedSpan client = mine.stream().filter(s -> s.kind().equals("CLIENT")).filter(s -> clientPort == 0
-                                ? Long.valueOf(serverPort).equals(s.number("server.port"))
-                                : Long.valueOf(clientPort).equals(s.number("network.local.port")))
-                        .findFirst().orElse(null);
+                ReceivedSpan client = received.client(clientPort, serverPort);
                 assertNotNull(client, "no CLIENT span for " + name + diagnostics);
                 scenario.client().check(client, diagnostics);
                 checkTcp(client, diagnostics);
@@ -162,15 +155,12 @@ class AsynchronousChannelIT {
                 checkSpecifics(name, client, diagnostics);
             }));
             tests.add(dynamicTest(name + ": server", () -> {
-                List<ReceivedSpan> servers = mine.stream().filter(s -> s.kind().equals("SERVER")
-                        && Long.valueOf(serverPort).equals(s.number("network.local.port"))).toList();
+                List<ReceivedSpan> servers = received.servers(serverPort);
                 if (scenario.server() == null) {
                     assertEquals(List.of(), servers, "no connection was accepted" + diagnostics);
                     return;
                 }
-                ReceivedSpan server = servers.stream()
-                        .filter(s -> Long.valueOf(clientPort).equals(s.number("network.peer.port"))).findFirst()
-                        .orElse(null);
+                ReceivedSpan server = received.server(serverPort, clientPort);
                 assertNotNull(server, "no SERVER span for " + name + diagnostics);
                 scenario.server().check(server, diagnostics);
                 checkTcp(server, diagnostics);
@@ -205,9 +195,5 @@ class AsynchronousChannelIT {
             assertNotNull(function, "call site of the close: " + where);
             assertTrue(function.toString().startsWith("io.sockwatch.e2e.scenarios."), "application frame: " + where);
         }
-    }
-
-    private static List<ReceivedSpan> ofService(List<ReceivedSpan> spans, String service) {
-        return spans.stream().filter(s -> service.equals(s.resource().get("service.name"))).toList();
     }
 }

@@ -12,14 +12,13 @@ import io.sockwatch.e2e.support.AgentJvm;
 import io.sockwatch.e2e.support.Jdks;
 import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
+import io.sockwatch.e2e.support.ServiceSpans;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
@@ -130,11 +129,9 @@ class ConnectionOriginIT {
         AgentJvm.Result result = jvm.run(program);
         List<String> lines = result.lines("SCENARIO ");
         int expected = names.stream().mapToInt(n -> n.equals("refused") || n.equals("listener_closed") ? 1 : 2).sum();
-        List<ReceivedSpan> spans = receiver.await(all -> ofService(all, service).size() >= expected,
-                Duration.ofSeconds(15));
-        List<ReceivedSpan> mine = ofService(spans, service);
-        String diagnostics = "\n--- child output ---\n" + result.output() + "\n--- spans of " + service + " ---\n"
-                + mine.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
+        ServiceSpans received = ServiceSpans.await(receiver, service, expected, result);
+        List<ReceivedSpan> mine = received.all();
+        String diagnostics = received.diagnostics();
         List<DynamicNode> tests = new ArrayList<>();
         tests.add(dynamicTest("the program ran every scenario", () -> {
             assertEquals(0, result.exitCode(), diagnostics);
@@ -147,8 +144,7 @@ class ConnectionOriginIT {
             long serverPort = Long.parseLong(parts[3].substring("server_port=".length()));
             if (name.equals("listener_closed")) {
                 tests.add(dynamicTest(name + ": listener span, no connection", () -> {
-                    List<ReceivedSpan> atPort = mine.stream()
-                            .filter(s -> Long.valueOf(serverPort).equals(s.number("network.local.port"))).toList();
+                    List<ReceivedSpan> atPort = received.atLocalPort(serverPort);
                     assertEquals(1, atPort.size(), "one span for the listener" + diagnostics);
                     ReceivedSpan listener = atPort.get(0);
                     assertEquals("socket.listener", listener.name(), diagnostics);
@@ -161,7 +157,7 @@ class ConnectionOriginIT {
             }
             Scenario scenario = forApi(api, SCENARIOS.get(name));
             tests.add(dynamicTest(name + ": client", () -> {
-                ReceivedSpan client = clientSpan(mine, clientPort, serverPort);
+                ReceivedSpan client = received.client(clientPort, serverPort);
                 assertNotNull(client, "no CLIENT span for " + name + diagnostics);
                 assertSide(scenario.client(), client, api, diagnostics);
                 assertEquals("localhost".equals(client.string("server.address")) || "127.0.0.1".equals(
@@ -169,31 +165,17 @@ class ConnectionOriginIT {
                 assertEquals(serverPort, client.number("server.port"), client.toString());
             }));
             tests.add(dynamicTest(name + ": server", () -> {
-                List<ReceivedSpan> servers = mine.stream().filter(s -> s.kind().equals("SERVER")
-                        && Long.valueOf(serverPort).equals(s.number("network.local.port"))).toList();
+                List<ReceivedSpan> servers = received.servers(serverPort);
                 if (scenario.server() == null) {
                     assertEquals(List.of(), servers, "no connection was accepted" + diagnostics);
                     return;
                 }
-                ReceivedSpan server = servers.stream()
-                        .filter(s -> Long.valueOf(clientPort).equals(s.number("network.peer.port"))).findFirst()
-                        .orElse(null);
+                ReceivedSpan server = received.server(serverPort, clientPort);
                 assertNotNull(server, "no SERVER span for " + name + diagnostics);
                 assertSide(scenario.server(), server, api, diagnostics);
             }));
         }
         return dynamicContainer(label, tests);
-    }
-
-    private static List<ReceivedSpan> ofService(List<ReceivedSpan> spans, String service) {
-        return spans.stream().filter(s -> service.equals(s.resource().get("service.name"))).toList();
-    }
-
-    private static ReceivedSpan clientSpan(List<ReceivedSpan> spans, long clientPort, long serverPort) {
-        return spans.stream().filter(s -> s.kind().equals("CLIENT")).filter(s -> clientPort == 0
-                        ? Long.valueOf(serverPort).equals(s.number("server.port"))
-                        : Long.valueOf(clientPort).equals(s.number("network.local.port")))
-                .findFirst().orElse(null);
     }
 
     private static void assertSide(Expect expect, ReceivedSpan span, String api, String diagnostics) {

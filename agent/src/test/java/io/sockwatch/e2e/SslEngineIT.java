@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
@@ -78,15 +77,7 @@ class SslEngineIT {
         for (Path jdk : Jdks.all()) {
             String service = "sslengine-" + Jdks.version(jdk);
             AgentJvm jvm = new AgentJvm(jdk).exportingTo(receiver, service)
-                    .arg("-Dsockwatch.close.grace=200ms")
-                    .arg("-Djavax.net.ssl.keyStore=" + keystore).arg("-Djavax.net.ssl.keyStorePassword=changeit")
-                    .arg("-Djavax.net.ssl.keyStoreType=PKCS12")
-                    .arg("-Djavax.net.ssl.trustStore=" + keystore).arg("-Djavax.net.ssl.trustStorePassword=changeit")
-                    .arg("-Djavax.net.ssl.trustStoreType=PKCS12");
-            try (Stream<Path> jars = Files.list(Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs")
-                    + "-thirdparty"))) {
-                jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jvm::classpath);
-            }
+                    .arg("-Dsockwatch.close.grace=200ms").tlsKeystore(keystore).withThirdPartyLibraries();
             AgentJvm.Result result = jvm.run(SslEngineScenarios.class);
             Thread.sleep(1500);
             List<ReceivedSpan> spans = receiver.spans().stream()

@@ -71,15 +71,7 @@ class ThirdPartyIT {
         for (Path jdk : Jdks.all()) {
             String service = "thirdparty-" + Jdks.version(jdk);
             AgentJvm jvm = new AgentJvm(jdk).exportingTo(receiver, service)
-                    .arg("-Dsockwatch.close.grace=200ms")
-                    .arg("-Djavax.net.ssl.keyStore=" + keystore).arg("-Djavax.net.ssl.keyStorePassword=changeit")
-                    .arg("-Djavax.net.ssl.keyStoreType=PKCS12")
-                    .arg("-Djavax.net.ssl.trustStore=" + keystore).arg("-Djavax.net.ssl.trustStorePassword=changeit")
-                    .arg("-Djavax.net.ssl.trustStoreType=PKCS12");
-            try (Stream<Path> jars = Files.list(Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs")
-                    + "-thirdparty"))) {
-                jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jvm::classpath);
-            }
+                    .arg("-Dsockwatch.close.grace=200ms").tlsKeystore(keystore).withThirdPartyLibraries();
             AgentJvm.Result result = jvm.run(ThirdPartyScenarios.class);
             Thread.sleep(1500);
             List<ReceivedSpan> spans = receiver.spans().stream()

@@ -12,13 +12,12 @@ import io.sockwatch.e2e.support.Expected;
 import io.sockwatch.e2e.support.Jdks;
 import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
+import io.sockwatch.e2e.support.ServiceSpans;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
@@ -97,11 +96,9 @@ class UnixDomainIT {
                 .arg("-Dsockwatch.close.grace=200ms").run(UnixChannelScenarios.class);
         List<String> lines = result.lines("SCENARIO ");
         int expected = 2 * UnixChannelScenarios.ALL.size() - 1; // refused has no server
-        List<ReceivedSpan> mine = receiver.await(all -> ofService(all, service).size() >= expected,
-                Duration.ofSeconds(15)).stream().filter(s -> service.equals(s.resource().get("service.name")))
-                .toList();
-        String diagnostics = "\n--- child output ---\n" + result.output() + "\n--- spans of " + service + " ---\n"
-                + mine.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
+        ServiceSpans received = ServiceSpans.await(receiver, service, expected, result);
+        List<ReceivedSpan> mine = received.all();
+        String diagnostics = received.diagnostics();
         List<DynamicNode> tests = new ArrayList<>();
         tests.add(dynamicTest("the program ran every scenario", () -> {
             assertEquals(0, result.exitCode(), diagnostics);
@@ -156,9 +153,5 @@ class UnixDomainIT {
         if (close != null) {
             assertNotNull(close.attributes().get("code.function.name"), "call site of the close: " + where);
         }
-    }
-
-    private static List<ReceivedSpan> ofService(List<ReceivedSpan> spans, String service) {
-        return spans.stream().filter(s -> service.equals(s.resource().get("service.name"))).toList();
     }
 }

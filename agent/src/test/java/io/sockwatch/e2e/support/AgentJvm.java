@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs a program in a separate JVM with the built agent jar, exporting over OTLP to a receiver. */
 public final class AgentJvm {
@@ -55,6 +56,25 @@ public final class AgentJvm {
         jvmArgs.add("-Dotel.exporter.otlp.traces.endpoint=" + endpoint);
         jvmArgs.add("-Dotel.bsp.schedule.delay=200");
         jvmArgs.add("-Dotel.service.name=" + serviceName);
+        return this;
+    }
+
+    /** Serves and trusts TLS with {@code keystore} (PKCS12, password changeit), through the JDK's system properties. */
+    public AgentJvm tlsKeystore(Path keystore) {
+        for (String store : List.of("keyStore", "trustStore")) {
+            jvmArgs.add("-Djavax.net.ssl." + store + "=" + keystore);
+            jvmArgs.add("-Djavax.net.ssl." + store + "Password=changeit");
+            jvmArgs.add("-Djavax.net.ssl." + store + "Type=PKCS12");
+        }
+        return this;
+    }
+
+    /** Puts the third-party libraries the build copied for the ITs (Jetty, Netty...) on the class path. */
+    public AgentJvm withThirdPartyLibraries() throws IOException {
+        Path dir = Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs") + "-thirdparty");
+        try (Stream<Path> jars = Files.list(dir)) {
+            jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(this::classpath);
+        }
         return this;
     }
 
