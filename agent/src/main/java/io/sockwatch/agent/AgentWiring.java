@@ -2,6 +2,7 @@ package io.sockwatch.agent;
 
 import io.sockwatch.agent.config.SockwatchConfig;
 import io.sockwatch.agent.export.ConnectionSpans;
+import io.sockwatch.agent.export.DeliveryLedger;
 import io.sockwatch.agent.export.ExporterEndpoints;
 import io.sockwatch.agent.export.SpanPipeline;
 import io.sockwatch.agent.export.Telemetry;
@@ -11,6 +12,7 @@ import io.sockwatch.agent.tracker.PeerFilter;
 import io.sockwatch.agent.tracker.TrackerSettings;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.lang.instrument.Instrumentation;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,9 +38,11 @@ final class AgentWiring {
             excluded = excluded.plus(e.host(), e.port());
         }
         // The SDK starts on the export thread: the application does not wait for it.
+        DeliveryLedger ledger = new DeliveryLedger();
         SpanPipeline pipeline = new SpanPipeline(config.queueSize(),
+                Telemetry.exportsTraces(System.getProperties(), System.getenv(), config.otelArguments()), ledger,
                 () -> Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(), version,
-                        System.err::println),
+                        ledger, System.err::println, config.debug() ? System.err::println : null),
                 telemetry -> new ConnectionSpans(telemetry.tracer(version),
                         config.spans() == SockwatchConfig.SpanMode.ERRORS),
                 System.err::println);
@@ -48,7 +52,9 @@ final class AgentWiring {
                 pipeline);
         tracker.start();
         SocketBridge.install(tracker);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, pipeline), "sockwatch-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, pipeline, ledger, config.exitTimeout(),
+                config.debug()),
+                "sockwatch-shutdown"));
 
         long t1 = System.nanoTime();
         List<String> apis = Instrumenter.install(inst, tracker, config.debug());
@@ -64,18 +70,30 @@ final class AgentWiring {
         }
     }
 
-    /** Ends open connections as closed by the exit and exports everything before the JVM goes. */
-    private static void stop(ConnectionTracker tracker, SpanPipeline pipeline) {
+    /**
+     * Ends open connections as closed by the exit and delivers what it can within the exit budget; then says in
+     * one line what was not delivered, and why.
+     */
+    private static void stop(ConnectionTracker tracker, SpanPipeline pipeline, DeliveryLedger ledger,
+                             Duration budget, boolean debug) {
+        long t0 = System.nanoTime();
         try {
             tracker.shutdown();
-            pipeline.shutdown(5_000);
-            if (tracker.droppedGracePeriods() > 0 || tracker.internalErrors() > 0 || pipeline.dropped() > 0) {
-                System.err.println("sockwatch: " + pipeline.dropped() + " connections not exported (export queue "
-                        + "full, sockwatch.queue.size), " + tracker.droppedGracePeriods() + " ended without grace "
-                        + "period, " + tracker.internalErrors() + " internal errors");
+            pipeline.shutdown(budget.toMillis());
+            String budgetText = budget.toMillis() % 1000 == 0 ? budget.toSeconds() + "s" : budget.toMillis() + "ms";
+            String lost = ledger.closeBooks(pipeline.pendingReason(budgetText));
+            if (lost != null || tracker.droppedGracePeriods() > 0 || tracker.internalErrors() > 0) {
+                System.err.println((lost != null ? lost : "sockwatch: every connection span delivered")
+                        + (tracker.droppedGracePeriods() > 0 ? "; " + tracker.droppedGracePeriods()
+                        + " connections ended without their grace period (sockwatch.queue.size)" : "")
+                        + (tracker.internalErrors() > 0 ? "; " + tracker.internalErrors() + " internal errors" : ""));
+            }
+            if (debug) {
+                System.err.println("sockwatch: exit took " + (System.nanoTime() - t0) / 1_000_000 + " ms, "
+                        + ledger.deliveredCount() + " of " + ledger.handedCount() + " ended connections delivered");
             }
         } catch (Throwable t) {
-            System.err.println("sockwatch: error while flushing spans at exit (" + t + ")");
+            System.err.println("sockwatch: error while delivering spans at exit (" + t + ")");
         }
     }
 }

@@ -24,6 +24,13 @@ public final class SockwatchConfig {
 
     public enum SpanMode { ALL, ERRORS }
 
+    /**
+     * Connections that may wait for their grace period, and for export. 5,000 connections a second closing at
+     * both ends in one JVM are 10,000 endings in each one-second grace period; 10,000 connections closed at once
+     * are 20,000: this holds both with room to spare, at about 8 bytes a slot until used.
+     */
+    static final int DEFAULT_QUEUE_SIZE = 32_768;
+
     static final String ENABLED = "sockwatch.enabled";
     static final String SPANS = "sockwatch.spans";
     static final String CALLSITE = "sockwatch.close.callsite";
@@ -33,6 +40,7 @@ public final class SockwatchConfig {
     static final String EXCLUDE = "sockwatch.exclude.peers";
     static final String OPEN_CALLSITE = "sockwatch.open.callsite";
     static final String QUEUE = "sockwatch.queue.size";
+    static final String EXIT_TIMEOUT = "sockwatch.exit.timeout";
     static final String DEBUG = "sockwatch.debug";
 
     /** Every key this version knows, with what it accepts; unknown sockwatch.* keys are reported. */
@@ -49,6 +57,7 @@ public final class SockwatchConfig {
         keys.put(OPEN_CALLSITE, "true or false");
         keys.put(EXCLUDE, "a comma-separated list of host, host:port, ip, ip:port, [ipv6]:port, cidr or *:port");
         keys.put(QUEUE, "a whole number from 1 to 1000000");
+        keys.put(EXIT_TIMEOUT, "a duration from 0 to 60s, such as 500ms or 5s");
         keys.put(DEBUG, "true or false");
         return Map.copyOf(keys);
     }
@@ -62,6 +71,7 @@ public final class SockwatchConfig {
     private final List<String> excludedPeers;
     private final boolean openCallSite;
     private final int queueSize;
+    private final Duration exitTimeout;
     private final boolean debug;
     private final Map<String, String> otelArguments;
 
@@ -74,7 +84,8 @@ public final class SockwatchConfig {
         this.closePeerCheck = lookup.bool(PEER_CHECK, true);
         this.excludedPeers = lookup.list(EXCLUDE);
         this.openCallSite = lookup.bool(OPEN_CALLSITE, false);
-        this.queueSize = lookup.integer(QUEUE, 2048, 1, 1_000_000);
+        this.queueSize = lookup.integer(QUEUE, DEFAULT_QUEUE_SIZE, 1, 1_000_000);
+        this.exitTimeout = lookup.duration(EXIT_TIMEOUT, Duration.ofMillis(500), Duration.ofSeconds(60));
         this.debug = lookup.bool(DEBUG, false);
         this.otelArguments = lookup.otelArguments();
         lookup.reportUnknownKeys();
@@ -124,6 +135,11 @@ public final class SockwatchConfig {
 
     public int queueSize() {
         return queueSize;
+    }
+
+    /** How long the JVM's exit may wait for the last spans to reach the collector. */
+    public Duration exitTimeout() {
+        return exitTimeout;
     }
 
     public boolean debug() {

@@ -5,6 +5,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.util.Collection;
+import java.util.function.Supplier;
 
 /**
  * Marks the exporting thread as sockwatch's own while the wrapped exporter runs, so that connections the
@@ -21,31 +22,36 @@ final class AgentWorkSpanExporter implements SpanExporter {
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-        SocketBridge.markAgentWork(true);
-        try {
-            return delegate.export(spans);
-        } finally {
-            SocketBridge.markAgentWork(false);
-        }
+        return asAgentWork(() -> delegate.export(spans));
     }
 
     @Override
     public CompletableResultCode flush() {
-        SocketBridge.markAgentWork(true);
-        try {
-            return delegate.flush();
-        } finally {
-            SocketBridge.markAgentWork(false);
-        }
+        return asAgentWork(delegate::flush);
     }
 
+    /**
+     * Does nothing: the SDK's own processors, which sockwatch replaces by {@link SpanDelivery}, shut their
+     * exporter down when they are discarded; the exporter must outlive them. {@link #shutdownExporter} is the
+     * real one.
+     */
     @Override
     public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+    }
+
+    CompletableResultCode shutdownExporter() {
+        return asAgentWork(delegate::shutdown);
+    }
+
+    /** The export thread stays marked afterwards; any other thread is unmarked again. */
+    static <T> T asAgentWork(Supplier<T> work) {
+        boolean was = SocketBridge.isAgentWork();
         SocketBridge.markAgentWork(true);
         try {
-            return delegate.shutdown();
+            return work.get();
         } finally {
-            SocketBridge.markAgentWork(false);
+            SocketBridge.markAgentWork(was);
         }
     }
 

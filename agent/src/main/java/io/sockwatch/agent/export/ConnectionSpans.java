@@ -44,9 +44,14 @@ public final class ConnectionSpans implements ConnectionListener {
 
     @Override
     public void connectionEnded(ConnectionState c) {
+        write(c);
+    }
+
+    /** Ends the connection's span; false when it has none (no verdict, spans=errors without an error, not sampled). */
+    public boolean write(ConnectionState c) {
         Verdict verdict = c.verdict();
         if (verdict == null || (errorsOnly && !verdict.origin().isError())) {
-            return;
+            return false;
         }
         SpanBuilder builder = tracer.spanBuilder(c.kind() == Kind.LISTENER ? LISTENER_SPAN_NAME : SPAN_NAME)
                 .setNoParent()
@@ -58,6 +63,9 @@ public final class ConnectionSpans implements ConnectionListener {
                 .setStartTimestamp(c.startEpochNanos(), TimeUnit.NANOSECONDS)
                 .setAllAttributes(attributes(c, verdict));
         Span span = builder.startSpan();
+        if (!span.isRecording()) {
+            return false; // the sampler said no: nothing to build, nothing lost
+        }
         for (ConnectionEvent e : c.events()) {
             span.addEvent(e.name(), toAttributes(e.attributes()), e.epochNanos(), TimeUnit.NANOSECONDS);
         }
@@ -65,6 +73,7 @@ public final class ConnectionSpans implements ConnectionListener {
             span.setStatus(StatusCode.ERROR, verdict.origin().value() + ": " + verdict.reason().value());
         }
         span.end(Math.max(c.endEpochNanos(), c.startEpochNanos()), TimeUnit.NANOSECONDS);
+        return true;
     }
 
     static Attributes attributes(ConnectionState c, Verdict verdict) {

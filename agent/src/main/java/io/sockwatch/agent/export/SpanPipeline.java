@@ -5,31 +5,39 @@ import io.sockwatch.agent.tracker.ConnectionState;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Hands ended connections to OpenTelemetry on a thread of its own, through a bounded queue (drops are counted):
- * the application's threads never build spans, and the SDK starts in the background instead of delaying the
- * application's start. Connections that end before the SDK is ready wait in the queue.
+ * Hands ended connections to OpenTelemetry on a thread of its own, through a bounded queue: the application's
+ * threads never build spans, and the SDK starts in the background instead of delaying the application's start.
+ * Connections that end before the SDK is ready wait in the queue. Every connection handed here is accounted for
+ * in the {@link DeliveryLedger}: delivered, exempt by configuration, or lost with a reason.
  */
 public final class SpanPipeline implements ConnectionListener {
 
     private final ArrayBlockingQueue<ConnectionState> queue;
-    private final AtomicLong dropped = new AtomicLong();
+    private final DeliveryLedger ledger;
+    private final boolean exporting;
     private final Thread worker;
     private volatile boolean stopping;
-    private volatile Telemetry telemetry;
+    /** The worker waits for work in poll(): only then may the exit wake it with an interrupt. */
+    private volatile boolean idle;
+    private volatile boolean started;
+    private volatile long deadlineNanos;
 
     /**
      * @param capacity  how many ended connections may wait for export
+     * @param exporting false when no trace exporter is configured: connections are counted, never built
      * @param start     builds the SDK (on the pipeline's thread)
      * @param spans     turns the SDK into the span writer
      */
-    public SpanPipeline(int capacity, Supplier<Telemetry> start, java.util.function.Function<Telemetry,
-            ConnectionListener> spans, Consumer<String> warn) {
+    public SpanPipeline(int capacity, boolean exporting, DeliveryLedger ledger, Supplier<Telemetry> start,
+                        Function<Telemetry, ConnectionSpans> spans, Consumer<String> warn) {
         this.queue = new ArrayBlockingQueue<>(Math.max(16, capacity));
+        this.ledger = ledger;
+        this.exporting = exporting;
         this.worker = new Thread(() -> run(start, spans, warn), "sockwatch-export");
         this.worker.setDaemon(true);
     }
@@ -40,60 +48,100 @@ public final class SpanPipeline implements ConnectionListener {
 
     @Override
     public void connectionEnded(ConnectionState connection) {
-        if (!queue.offer(connection)) {
-            dropped.incrementAndGet();
+        ledger.handed();
+        if (!exporting) {
+            ledger.notExported(1);
+        } else if (!queue.offer(connection)) {
+            ledger.lost(1, DeliveryLedger.QUEUE_FULL);
         }
     }
 
-    private void run(Supplier<Telemetry> start, java.util.function.Function<Telemetry, ConnectionListener> spans,
-                     Consumer<String> warn) {
+    private void run(Supplier<Telemetry> start, Function<Telemetry, ConnectionSpans> spans, Consumer<String> warn) {
         SocketBridge.markAgentWork(true); // whatever the SDK connects to from here is never observed
-        Telemetry t;
+        ConnectionSpans writer = null;
+        SpanDelivery delivery = null;
         try {
-            t = start.get();
+            Telemetry t = start.get();
+            writer = spans.apply(t);
+            delivery = t.delivery();
+            if (delivery != null) {
+                delivery.warmUp();
+            }
         } catch (Throwable e) {
             warn.accept("sockwatch: OpenTelemetry did not start (" + e + "); no spans are exported");
-            return;
         }
-        ConnectionListener writer = spans.apply(t);
-        telemetry = t;
+        started = true;
         while (true) {
-            ConnectionState next;
-            try {
-                next = stopping ? queue.poll() : queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                next = queue.poll();
-            }
+            long now = System.nanoTime();
+            ConnectionState next = stopping ? queue.poll() : await(delivery == null
+                    ? TimeUnit.MILLISECONDS.toNanos(100) : delivery.nanosUntilWork(now));
             if (next == null) {
                 if (stopping) {
-                    return;
+                    break;
+                }
+                if (delivery != null) {
+                    delivery.tick(System.nanoTime());
                 }
                 continue;
             }
-            try {
-                writer.connectionEnded(next);
-            } catch (Throwable e) {
-                dropped.incrementAndGet();
-            }
+            write(writer, delivery, next);
+        }
+        if (delivery != null) {
+            delivery.finish(deadlineNanos);
         }
     }
 
-    /** Writes what is queued and flushes the SDK, within {@code millis} in all. */
-    public void shutdown(long millis) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        stopping = true;
+    private ConnectionState await(long nanos) {
+        idle = true;
         try {
-            worker.join(Math.max(1, millis / 2));
+            return stopping ? null : queue.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            return null; // the exit woke us
+        } finally {
+            idle = false;
+            Thread.interrupted();
+        }
+    }
+
+    private void write(ConnectionSpans writer, SpanDelivery delivery, ConnectionState next) {
+        if (writer == null || delivery == null) {
+            ledger.notExported(1); // OpenTelemetry did not start, or has no exporter: said once already
+            return;
+        }
+        try {
+            if (!writer.write(next)) {
+                ledger.notExported(1); // sockwatch.spans=errors and this one is not
+            }
+        } catch (Throwable e) {
+            ledger.lost(1, DeliveryLedger.BUILD_FAILED);
+        }
+    }
+
+    /**
+     * At exit: writes what is queued and waits for the collector's answers, within {@code millis} in all. What is
+     * undelivered then stays pending in the ledger; see {@link #pendingReason}.
+     */
+    public void shutdown(long millis) {
+        if (!exporting) {
+            return; // nothing to deliver: the exit does not wait for the SDK
+        }
+        deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        stopping = true;
+        if (idle) {
+            worker.interrupt();
+        }
+        try {
+            worker.join(Math.max(1, millis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Telemetry t = telemetry;
-        if (t != null) {
-            t.shutdown(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        }
     }
 
-    public long dropped() {
-        return dropped.get();
+    /** Why connections still pending at exit were not delivered. */
+    public String pendingReason(String budget) {
+        return started ? "not answered by the collector within the exit budget of " + budget
+                + " (sockwatch.exit.timeout)"
+                : "OpenTelemetry was still starting when the exit budget of " + budget
+                + " ended (sockwatch.exit.timeout)";
     }
 }

@@ -7,6 +7,9 @@ import io.opentelemetry.exporter.logging.otlp.internal.traces.OtlpStdoutSpanExpo
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +27,22 @@ public final class Telemetry {
 
     public static final String SCOPE = "io.sockwatch";
 
+    /** Spans per export request: large enough for thousands of endings per second, small enough for any collector. */
+    static final int DEFAULT_BATCH_SIZE = 512;
+    /** How long a partly filled batch waits: short, so that a trace is in the backend a second after the ending. */
+    static final Duration DEFAULT_SCHEDULE_DELAY = Duration.ofSeconds(1);
+
     private final OpenTelemetrySdk sdk;
     private final List<ExporterEndpoints.Endpoint> endpoints;
+    private final SpanDelivery delivery;
+    private final List<AgentWorkSpanExporter> exporters;
 
-    private Telemetry(OpenTelemetrySdk sdk, List<ExporterEndpoints.Endpoint> endpoints) {
+    private Telemetry(OpenTelemetrySdk sdk, List<ExporterEndpoints.Endpoint> endpoints, SpanDelivery delivery,
+                      List<AgentWorkSpanExporter> exporters) {
         this.sdk = sdk;
         this.endpoints = endpoints;
+        this.delivery = delivery;
+        this.exporters = List.copyOf(exporters);
     }
 
     /** Where the configured exporters send, read from the same settings the SDK reads, before it starts. */
@@ -38,13 +51,35 @@ public final class Telemetry {
         return ExporterEndpoints.of(new OtelSettings(props, env, agentArguments));
     }
 
-    /**
-     * Builds the SDK. On a configuration error, reports one line to {@code warn} and exports nothing.
-     */
+    /** Whether any trace exporter is configured: with {@code otel.traces.exporter=none} no span is ever built. */
+    public static boolean exportsTraces(Properties props, Map<String, String> env, Map<String, String> agentArguments) {
+        for (String exporter : new OtelSettings(props, env, agentArguments).get("otel.traces.exporter", "otlp")
+                .split(",")) {
+            if (!exporter.isBlank() && !exporter.trim().equalsIgnoreCase("none")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Builds the SDK with a ledger of its own and the SDK's log kept quiet: for tests and tools. */
     public static Telemetry start(Properties props, Map<String, String> env, Map<String, String> agentArguments,
                                   String version, Consumer<String> warn) {
+        return start(props, env, agentArguments, version, new DeliveryLedger(), warn, null);
+    }
+
+    /**
+     * Builds the SDK, its trace exporters delivering through {@link SpanDelivery} into {@code ledger}. On a
+     * configuration error, reports one line to {@code warn} and exports nothing. {@code debug} receives the SDK's
+     * own log records, one line each, and is null unless sockwatch.debug is on.
+     */
+    public static Telemetry start(Properties props, Map<String, String> env, Map<String, String> agentArguments,
+                                  String version, DeliveryLedger ledger, Consumer<String> warn,
+                                  Consumer<String> debug) {
+        SdkLog.install(debug);
         OtelSettings otel = new OtelSettings(props, env, agentArguments);
         List<ExporterEndpoints.Endpoint> endpoints = ExporterEndpoints.of(otel);
+        ExporterProbe probe = new ExporterProbe(endpoints);
         Map<String, String> defaults = new HashMap<>(agentArguments);
         // sockwatch emits traces only; an OTLP metrics or logs exporter would only produce failed connections.
         defaults.putIfAbsent("otel.metrics.exporter", "none");
@@ -52,21 +87,42 @@ public final class Telemetry {
         // The SDK's own default is grpc; like the OpenTelemetry Java agent, and like ExporterEndpoints (which must
         // agree, or the agent would observe its own export), sockwatch defaults to http/protobuf on port 4318.
         defaults.putIfAbsent("otel.exporter.otlp.protocol", "http/protobuf");
+        // SpanDelivery retries failed batches itself; the SDK's retries would hold a batch for seconds at exit.
+        defaults.putIfAbsent("otel.java.exporter.otlp.retry.disabled", "true");
         if (otel.get("otel.service.name") == null && !mentionsServiceName(otel.get("otel.resource.attributes"))) {
             defaults.put("otel.service.name", ServiceNames.fromCommand(props.getProperty("sun.java.command")));
         }
+        List<AgentWorkSpanExporter> exporters = new ArrayList<>();
+        SpanDelivery[] delivery = new SpanDelivery[1];
         try {
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
-                    .addSpanExporterCustomizer((exporter, config) -> new AgentWorkSpanExporter(withoutJul(exporter)))
+                    .addSpanExporterCustomizer((exporter, config) -> {
+                        AgentWorkSpanExporter own = new AgentWorkSpanExporter(withoutJul(exporter));
+                        exporters.add(own);
+                        return own;
+                    })
+                    .addSpanProcessorCustomizer((processor, config) -> {
+                        // The SDK's processor is discarded (its exporter outlives it): one SpanDelivery serves
+                        // every configured exporter.
+                        processor.shutdown();
+                        if (delivery[0] != null) {
+                            return SpanProcessor.composite();
+                        }
+                        delivery[0] = new SpanDelivery(exporters.size() == 1 ? exporters.get(0)
+                                : SpanExporter.composite(new ArrayList<>(exporters)), ledger, probe::connectFailure,
+                                config.getInt("otel.bsp.max.export.batch.size", DEFAULT_BATCH_SIZE),
+                                config.getDuration("otel.bsp.schedule.delay", DEFAULT_SCHEDULE_DELAY).toNanos());
+                        return delivery[0];
+                    })
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
-            return new Telemetry(sdk, endpoints);
+            return new Telemetry(sdk, endpoints, delivery[0], exporters);
         } catch (RuntimeException | LinkageError e) {
             warn.accept("sockwatch: OpenTelemetry configuration error (" + rootMessage(e)
                     + "); connections are tracked but no spans are exported");
-            return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints);
+            return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints, null, List.of());
         }
     }
 
@@ -115,9 +171,20 @@ public final class Telemetry {
         return sdk.toString();
     }
 
-    /** Exports what is buffered and stops, waiting at most {@code millis}. */
+    /** Where ended spans go; null when no trace exporter is configured. */
+    SpanDelivery delivery() {
+        return delivery;
+    }
+
+    /** Delivers what is batched and closes the exporters, waiting at most {@code millis}: for tests and tools. */
     public void shutdown(long millis) {
-        sdk.getSdkTracerProvider().forceFlush().join(millis, TimeUnit.MILLISECONDS);
-        sdk.shutdown().join(millis, TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        if (delivery != null) {
+            delivery.finish(deadline);
+        }
+        for (AgentWorkSpanExporter e : exporters) {
+            e.shutdownExporter().join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+                    TimeUnit.MILLISECONDS);
+        }
     }
 }
