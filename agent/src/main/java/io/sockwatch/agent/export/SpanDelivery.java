@@ -44,6 +44,8 @@ final class SpanDelivery implements SpanProcessor {
     private List<SpanData> batch;
     private long batchOpenedNanos;
     private volatile boolean exiting;
+    /** The last reason an export failed, the warm-up's included: explains batches still unanswered at exit. */
+    private volatile String lastFailure;
 
     private record Retry(List<SpanData> spans, int attempt, long dueNanos, String reason) {
     }
@@ -173,14 +175,16 @@ final class SpanDelivery implements SpanProcessor {
     }
 
     private void answered(List<SpanData> spans, int attempt, CompletableResultCode result) {
-        if (spans.isEmpty()) {
-            return; // the warm-up
-        }
         if (result.isSuccess()) {
+            lastFailure = null;
             ledger.delivered(spans.size());
             return;
         }
         ExportFailures.Failure failure = ExportFailures.describe(result.getFailureThrowable(), causeWhenUnsaid);
+        lastFailure = failure.reason();
+        if (spans.isEmpty()) {
+            return; // the warm-up: nothing to count
+        }
         if (!failure.retryable() || attempt >= MAX_ATTEMPTS || exiting) {
             ledger.lost(spans.size(), failure.reason());
             return;
@@ -237,6 +241,11 @@ final class SpanDelivery implements SpanProcessor {
     @Override
     public CompletableResultCode shutdown() {
         return CompletableResultCode.ofSuccess();
+    }
+
+    /** Why the last export failed, if the last answer was a failure; null otherwise. */
+    String lastFailure() {
+        return lastFailure;
     }
 
     /** Names the exporter, with its endpoint, as the SDK's processors do. */

@@ -26,6 +26,7 @@ public final class SpanPipeline implements ConnectionListener {
     private volatile boolean idle;
     private volatile boolean started;
     private volatile long deadlineNanos;
+    private volatile SpanDelivery delivery;
 
     /**
      * @param capacity  how many ended connections may wait for export
@@ -67,6 +68,7 @@ public final class SpanPipeline implements ConnectionListener {
             if (delivery != null) {
                 delivery.warmUp();
             }
+            this.delivery = delivery;
         } catch (Throwable e) {
             warn.accept("sockwatch: OpenTelemetry did not start (" + e + "); no spans are exported");
         }
@@ -139,9 +141,13 @@ public final class SpanPipeline implements ConnectionListener {
 
     /** Why connections still pending at exit were not delivered. */
     public String pendingReason(String budget) {
-        return started ? "not answered by the collector within the exit budget of " + budget
-                + " (sockwatch.exit.timeout)"
-                : "OpenTelemetry was still starting when the exit budget of " + budget
-                + " ended (sockwatch.exit.timeout)";
+        if (!started) {
+            return "OpenTelemetry was still starting when the exit budget of " + budget
+                    + " ended (sockwatch.exit.timeout)";
+        }
+        SpanDelivery d = delivery;
+        String before = d == null ? null : d.lastFailure();
+        return "not answered by the collector within the exit budget of " + budget + " (sockwatch.exit.timeout)"
+                + (before == null ? "" : "; its last answer: " + before);
     }
 }

@@ -13,11 +13,20 @@ import java.util.stream.Stream;
 /** Runs a program in a separate JVM with the built agent jar, exporting over OTLP to a receiver. */
 public final class AgentJvm {
 
-    /** What the child did. */
-    public record Result(int exitCode, String output) {
+    /** What the child did, and when it was gone (epoch millis). */
+    public record Result(int exitCode, String output, long endedAtMillis) {
         /** Lines the scenario programs print to pair spans with scenarios. */
         public List<String> lines(String prefix) {
             return output.lines().filter(l -> l.startsWith(prefix)).toList();
+        }
+
+        /** How long the JVM took to exit after the program's {@code MAIN_END <epoch millis>} line. */
+        public long exitMillis() {
+            List<String> end = lines("MAIN_END ");
+            if (end.isEmpty()) {
+                throw new AssertionError("the program printed no MAIN_END line:\n" + output);
+            }
+            return endedAtMillis - Long.parseLong(end.get(0).substring("MAIN_END ".length()).trim());
         }
     }
 
@@ -115,8 +124,9 @@ public final class AgentJvm {
             p.destroyForcibly().waitFor();
             throw new AssertionError("timed out: " + command + "\n" + Files.readString(out));
         }
+        long ended = System.currentTimeMillis();
         String output = Files.readString(out, StandardCharsets.UTF_8);
         Files.deleteIfExists(out);
-        return new Result(p.exitValue(), output);
+        return new Result(p.exitValue(), output, ended);
     }
 }

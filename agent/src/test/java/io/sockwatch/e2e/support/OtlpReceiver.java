@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 
@@ -28,10 +29,22 @@ import java.util.zip.GZIPInputStream;
 public final class OtlpReceiver implements AutoCloseable {
 
     private final HttpServer server;
+    private final boolean keepSpans;
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicLong spanCount = new AtomicLong();
 
     public OtlpReceiver() throws IOException {
+        this(true);
+    }
+
+    /** A receiver that only counts spans, for loads whose spans would not fit in the test's memory. */
+    public static OtlpReceiver counting() throws IOException {
+        return new OtlpReceiver(false);
+    }
+
+    private OtlpReceiver(boolean keepSpans) throws IOException {
+        this.keepSpans = keepSpans;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/traces", this::handle);
         server.start();
@@ -49,8 +62,14 @@ public final class OtlpReceiver implements AutoCloseable {
         return List.copyOf(spans);
     }
 
+    /** Requests that carried spans (an exporter may send an empty one to warm up). */
     public int requests() {
         return requests.get();
+    }
+
+    /** Every span received, kept or not. */
+    public long spanCount() {
+        return spanCount.get();
     }
 
     public void clear() {
@@ -77,8 +96,15 @@ public final class OtlpReceiver implements AutoCloseable {
                 body = new GZIPInputStream(body);
             }
             ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body.readAllBytes());
-            requests.incrementAndGet();
-            spans.addAll(decode(request));
+            long count = request.getResourceSpansList().stream().flatMap(rs -> rs.getScopeSpansList().stream())
+                    .mapToLong(ScopeSpans::getSpansCount).sum();
+            if (count > 0) {
+                requests.incrementAndGet();
+                spanCount.addAndGet(count);
+            }
+            if (keepSpans) {
+                spans.addAll(decode(request));
+            }
             byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
             exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
             exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
