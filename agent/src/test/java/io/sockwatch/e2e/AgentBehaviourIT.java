@@ -111,8 +111,9 @@ class AgentBehaviourIT {
         assertEquals(0, result.exitCode(), why);
         List<String> warnings = result.output().lines().filter(l -> l.startsWith("sockwatch:")).toList();
         assertEquals(List.of(
-                "sockwatch: ignoring sockwatch.spans=bogus: expected all or errors; using the default",
-                "sockwatch: ignoring unknown setting -Dsockwatch.colse.grace; known settings: "
+                "sockwatch: ignoring sockwatch.spans=bogus: expected all or errors; using all",
+                "sockwatch: ignoring unknown setting -Dsockwatch.colse.grace (did you mean -Dsockwatch.close.grace?);"
+                        + " known settings: "
                         + warnings.get(1).substring(warnings.get(1).indexOf("known settings: ") + 16)), warnings, why);
         assertTrue(warnings.get(1).contains("sockwatch.close.grace"), why);
         assertEquals(2, spans.size(), "default spans=all: " + why);
