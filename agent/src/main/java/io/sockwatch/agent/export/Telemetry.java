@@ -35,16 +35,19 @@ public final class Telemetry {
     /** Where the configured exporters send, read from the same settings the SDK reads, before it starts. */
     public static List<ExporterEndpoints.Endpoint> exporterEndpoints(Properties props, Map<String, String> env,
                                                                      Map<String, String> agentArguments) {
-        return ExporterEndpoints.of(new OtelSettings(props, env, agentArguments));
+        // With the corrections the SDK will get; their problems are reported once, when it starts.
+        return ExporterEndpoints.of(OtelSettingsCheck.run(new OtelSettings(props, env, agentArguments), Map.of(),
+                problem -> { }).corrected());
     }
 
     /**
-     * Builds the SDK. On a configuration error, reports one line to {@code warn} and exports nothing.
+     * Builds the SDK. A bad {@code otel.*} value is reported in one line to {@code warn} and replaced by what
+     * applies without it ({@link OtelSettingsCheck}); only a configuration error that names no setting is reported
+     * as such, and then nothing is exported.
      */
     public static Telemetry start(Properties props, Map<String, String> env, Map<String, String> agentArguments,
                                   String version, Consumer<String> warn) {
         OtelSettings otel = new OtelSettings(props, env, agentArguments);
-        List<ExporterEndpoints.Endpoint> endpoints = ExporterEndpoints.of(otel);
         Map<String, String> defaults = new HashMap<>(agentArguments);
         // sockwatch emits traces only; an OTLP metrics or logs exporter would only produce failed connections.
         defaults.putIfAbsent("otel.metrics.exporter", "none");
@@ -55,12 +58,13 @@ public final class Telemetry {
         if (otel.get("otel.service.name") == null && !mentionsServiceName(otel.get("otel.resource.attributes"))) {
             defaults.put("otel.service.name", ServiceNames.fromCommand(props.getProperty("sun.java.command")));
         }
+        OtelSettingsCheck check = OtelSettingsCheck.run(otel, defaults, warn);
+        List<ExporterEndpoints.Endpoint> endpoints = ExporterEndpoints.of(check.corrected());
         try {
-            OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+            OpenTelemetrySdk sdk = check.build(AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
                     .addSpanExporterCustomizer((exporter, config) -> new AgentWorkSpanExporter(withoutJul(exporter)))
-                    .disableShutdownHook()
-                    .build()
+                    .disableShutdownHook())
                     .getOpenTelemetrySdk();
             return new Telemetry(sdk, endpoints);
         } catch (RuntimeException | LinkageError e) {
