@@ -2,6 +2,7 @@ package io.sockwatch.agent.export;
 
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.sockwatch.agent.config.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,10 +10,15 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +30,9 @@ import java.util.regex.Pattern;
  * <p>The rules are those of the 1.63 SDK autoconfiguration and of the exporters packed in the agent. A replacement
  * is the empty string where the SDK reads empty as unset (numbers, durations, booleans, lists, maps: then a
  * traces-specific key falls back to its general key, as when unset), and the value that applies otherwise (for
- * strings, which the SDK takes as they are). */
+ * strings, which the SDK takes as they are). Whatever the checks miss, the SDK's own rejection names the key in most
+ * cases: {@link #build} then replaces that key the same way and tries again.
+ */
 final class OtelSettingsCheck {
 
     static final String EXPORTER = "otel.traces.exporter";
@@ -42,13 +50,30 @@ final class OtelSettingsCheck {
     private static final List<String> PROTOCOLS = List.of("http/protobuf", "grpc");
     private static final List<String> COMPRESSIONS = List.of("gzip", "none");
 
+    /** Where sockwatch's defaults differ from the SDK's, a key the SDK rejects falls back to sockwatch's. */
+    private static final Map<String, String> SOCKWATCH_DEFAULTS = Map.of(
+            OTLP + "protocol", "http/protobuf", "otel.metrics.exporter", "none", "otel.logs.exporter", "none");
+
+    /** How many keys the SDK may reject by name, one build each, before sockwatch gives up exporting. */
+    private static final int MAX_REJECTED_KEYS = 5;
+
     // What the SDK accepts as a duration: a whole number and one of its units, spaces allowed.
     private static final Pattern SDK_DURATION = Pattern.compile("\\s*\\d+\\s*(ns|us|ms|s|m|h|d)?\\s*");
+    private static final Pattern KEY = Pattern.compile("(?<![\\w.-])otel\\.[a-z0-9_.-]*[a-z0-9_]");
+
+    /*
+     * The SDK logs at INFO, through java.util.logging, that it closes what it had built whenever it rejects a
+     * setting: a second report of a problem sockwatch reports in one line. The logger is sockwatch's own (its
+     * class is relocated in the agent jar), so quieting it touches nothing of the application's; it is held here
+     * because java.util.logging forgets the level of a logger nobody references.
+     */
+    private static final Logger SDK_BUILDER_LOG = Logger.getLogger(AutoConfiguredOpenTelemetrySdkBuilder.class.getName());
 
     private final OtelSettings settings;
     private final Consumer<String> warn;
     /** Key to the value the SDK reads instead. */
     private final Map<String, String> corrections = new LinkedHashMap<>();
+    private final Set<String> rejectedBySdk = new HashSet<>();
 
     private OtelSettingsCheck(OtelSettings settings, Consumer<String> warn) {
         this.settings = settings;
@@ -86,9 +111,44 @@ final class OtelSettingsCheck {
         return Map.copyOf(corrections);
     }
 
-    /** Builds the SDK with the corrections. */
+    /**
+     * Builds the SDK with the corrections. When the SDK still rejects a setting and names it, that setting is
+     * reported and replaced like the checked ones, and the build tried again; the last rejection is thrown when
+     * no key is named, or when one comes back, or after {@value #MAX_REJECTED_KEYS} of them.
+     */
     AutoConfiguredOpenTelemetrySdk build(AutoConfiguredOpenTelemetrySdkBuilder builder) {
-        return builder.addPropertiesCustomizer(config -> new HashMap<>(corrections)).build();
+        SDK_BUILDER_LOG.setLevel(Level.WARNING);
+        // Read at every build, so a retry sees the keys replaced since.
+        builder.addPropertiesCustomizer(config -> new HashMap<>(corrections));
+        while (true) {
+            try {
+                return builder.build();
+            } catch (ConfigurationException e) {
+                if (rejectedBySdk.size() >= MAX_REJECTED_KEYS || !replaceRejected(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private boolean replaceRejected(ConfigurationException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            Matcher m = KEY.matcher(String.valueOf(t.getMessage()));
+            if (m.find()) {
+                String key = m.group();
+                if (!rejectedBySdk.add(key)) {
+                    return false; // replaced already, and rejected again: the problem is elsewhere
+                }
+                String given = settings.raw(key);
+                String replacement = SOCKWATCH_DEFAULTS.getOrDefault(key, "");
+                corrections.put(key, replacement);
+                warn.accept("sockwatch: ignoring " + key + (given == null ? "" : "=" + given.trim())
+                        + ": the OpenTelemetry SDK rejects it (" + t.getMessage() + "); using "
+                        + (replacement.isEmpty() ? "its default" : replacement));
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<String> exporters() {

@@ -2,13 +2,17 @@ package io.sockwatch.agent.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -273,6 +277,100 @@ class OtelSettingsCheckTest {
         }
         assertEquals(List.of("localhost:4318"), Telemetry.exporterEndpoints(new Properties(), Map.of(), given).stream()
                 .map(e -> e.host() + ":" + e.port()).toList(), "the list the agent excludes before the SDK starts");
+    }
+
+    @Test
+    void aKeyTheChecksMissIsReplacedWhenTheSdkNamesItAndExportGoesOn() {
+        // otel.propagators is not checked: sockwatch's spans have no parents to propagate.
+        String sdk = start(settings("otel.propagators", "bogus", "otel.traces.sampler", "always_off"));
+        assertEquals(List.of("sockwatch: ignoring otel.propagators=bogus: the OpenTelemetry SDK rejects it "
+                + "(Unrecognized value for otel.propagators: bogus. Make sure the artifact including the propagator is"
+                + " on the classpath.); using its default"), warnings);
+        assertTrue(sdk.contains(OTLP_HTTP), sdk);
+        assertTrue(sdk.contains("sampler=AlwaysOffSampler"), "the other settings stand: " + sdk);
+        assertTrue(sdk.contains("W3CTraceContextPropagator"), "the SDK's default propagators: " + sdk);
+    }
+
+    @Test
+    void theSdksOwnLogOfARejectionStaysQuiet() {
+        // Its INFO line about closing what it had built would be a second, unprefixed report of the same problem.
+        List<java.util.logging.LogRecord> logged = new ArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(
+                io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder.class.getName());
+        log.setLevel(null);
+        log.addHandler(handler);
+        try {
+            start(settings("otel.propagators", "bogus"));
+        } finally {
+            log.removeHandler(handler);
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals(List.of(), logged.stream().map(java.util.logging.LogRecord::getMessage).toList());
+    }
+
+    @Test
+    void aRejectedKeyWhoseDefaultIsSockwatchsFallsBackToSockwatchs() {
+        // The SDK's own default for metrics is otlp: sockwatch would start exporting metrics nobody asked for.
+        String sdk = start(settings("otel.metrics.exporter", "bogus"));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("sockwatch: ignoring otel.metrics.exporter=bogus: the OpenTelemetry "
+                + "SDK rejects it ("), warnings.get(0));
+        assertTrue(warnings.get(0).endsWith("; using none"), warnings.get(0));
+        assertFalse(sdk.contains("OtlpHttpMetricExporter"), sdk);
+        assertTrue(sdk.contains(OTLP_HTTP), sdk);
+    }
+
+    @Test
+    void aRejectionThatNamesNoKeyStopsExportWithOneLine() {
+        String sdk = start(settings("otel.java.exporter.memory_mode", "tiny"));
+        assertEquals(List.of("sockwatch: OpenTelemetry configuration error (Unrecognized memory mode: tiny: No enum "
+                + "constant io.opentelemetry.sdk.common.export.MemoryMode.TINY); connections are tracked but no spans "
+                + "are exported"), warnings);
+        assertFalse(sdk.contains("SpanExporter"), sdk);
+    }
+
+    @Test
+    void aKeyRejectedAgainAfterItsReplacementEndsTheRetries() {
+        AtomicInteger builds = new AtomicInteger();
+        OtelSettingsCheck check = OtelSettingsCheck.run(new OtelSettings(new Properties(), Map.of(), Map.of()),
+                Map.of(), warnings::add);
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> check.build(
+                AutoConfiguredOpenTelemetrySdk.builder().disableShutdownHook().addSamplerCustomizer((s, c) -> {
+                    builds.incrementAndGet();
+                    throw new ConfigurationException("otel.example.key is broken");
+                })));
+        assertEquals("otel.example.key is broken", e.getMessage());
+        assertEquals(2, builds.get(), "one retry after the replacement, none after the second rejection");
+        assertEquals(List.of("sockwatch: ignoring otel.example.key: the OpenTelemetry SDK rejects it (otel.example.key"
+                + " is broken); using its default"), warnings);
+        assertEquals(Map.of("otel.example.key", ""), check.corrections());
+    }
+
+    @Test
+    void retriesAreBounded() {
+        AtomicInteger builds = new AtomicInteger();
+        OtelSettingsCheck check = OtelSettingsCheck.run(new OtelSettings(new Properties(), Map.of(), Map.of()),
+                Map.of(), warnings::add);
+        assertThrows(ConfigurationException.class, () -> check.build(
+                AutoConfiguredOpenTelemetrySdk.builder().disableShutdownHook().addSamplerCustomizer((s, c) -> {
+                    throw new ConfigurationException("otel.example.key" + builds.incrementAndGet() + " is broken");
+                })));
+        assertEquals(6, builds.get(), "a first build and one retry for each of five keys");
+        assertEquals(5, warnings.size(), warnings.toString());
     }
 
     @Test
