@@ -121,6 +121,27 @@ class AgentBehaviourIT {
 
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource("jdks")
+    void aBadOtelValueWarnsOnceAndSpansStillArrive(Path jdk) throws Exception {
+        // Before, the SDK refused the whole configuration and nothing was exported.
+        AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, "bad-otel")
+                .arg("-Dotel.traces.sampler=bogus")
+                .run(SocketScenarios.class, "peer_fin");
+        List<ReceivedSpan> spans = awaitSpans(2);
+        String why = dump(result, spans);
+        assertEquals(0, result.exitCode(), why);
+        List<String> aboutIt = result.output().lines()
+                .filter(l -> l.startsWith("sockwatch:") || l.contains("sampler") || l.contains("configuration"))
+                .toList();
+        assertEquals(List.of("sockwatch: ignoring otel.traces.sampler=bogus: expected one of parentbased_always_on, "
+                + "parentbased_always_off, parentbased_traceidratio, always_on, always_off, traceidratio; using "
+                + "parentbased_always_on"), aboutIt, why);
+        assertEquals(2, spans.size(), "the peer_fin client and server, sampled by the default sampler: " + why);
+        assertTrue(spans.stream().allMatch(s -> "bad-otel".equals(s.resource().get("service.name"))),
+                "the other otel.* settings stand: " + why);
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
     void disabledMeansNothingHappens(Path jdk) throws Exception {
         AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, "disabled")
                 .arg("-Dsockwatch.enabled=false").arg("-Dsockwatch.debug=true")
