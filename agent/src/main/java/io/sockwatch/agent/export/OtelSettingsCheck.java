@@ -64,10 +64,12 @@ final class OtelSettingsCheck {
     /*
      * The SDK logs at INFO, through java.util.logging, that it closes what it had built whenever it rejects a
      * setting: a second report of a problem sockwatch reports in one line. The logger is sockwatch's own (its
-     * class is relocated in the agent jar), so quieting it touches nothing of the application's; it is held here
+     * class is relocated in the agent jar), so quieting it touches nothing of the application's. It is taken only
+     * when the SDK is built, on the export thread: touching java.util.logging during premain would set up its
+     * LogManager before an application that configures its own (java.util.logging.manager) can. It is held
      * because java.util.logging forgets the level of a logger nobody references.
      */
-    private static final Logger SDK_BUILDER_LOG = Logger.getLogger(AutoConfiguredOpenTelemetrySdkBuilder.class.getName());
+    private static volatile Logger quietedSdkLog;
 
     private final OtelSettings settings;
     private final Consumer<String> warn;
@@ -117,7 +119,9 @@ final class OtelSettingsCheck {
      * no key is named, or when one comes back, or after {@value #MAX_REJECTED_KEYS} of them.
      */
     AutoConfiguredOpenTelemetrySdk build(AutoConfiguredOpenTelemetrySdkBuilder builder) {
-        SDK_BUILDER_LOG.setLevel(Level.WARNING);
+        Logger sdkLog = Logger.getLogger(AutoConfiguredOpenTelemetrySdkBuilder.class.getName());
+        sdkLog.setLevel(Level.WARNING);
+        quietedSdkLog = sdkLog;
         // Read at every build, so a retry sees the keys replaced since.
         builder.addPropertiesCustomizer(config -> new HashMap<>(corrections));
         while (true) {
