@@ -35,13 +35,13 @@ import java.util.regex.Pattern;
  */
 final class OtelSettingsCheck {
 
-    static final String EXPORTER = "otel.traces.exporter";
-    static final String SAMPLER = "otel.traces.sampler";
-    static final String SAMPLER_ARG = "otel.traces.sampler.arg";
-    static final String SERVICE_NAME = "otel.service.name";
-    static final String RESOURCE_ATTRIBUTES = "otel.resource.attributes";
-    static final String OTLP = "otel.exporter.otlp.";
-    static final String OTLP_TRACES = "otel.exporter.otlp.traces.";
+    private static final String EXPORTER = "otel.traces.exporter";
+    private static final String SAMPLER = "otel.traces.sampler";
+    private static final String SAMPLER_ARG = "otel.traces.sampler.arg";
+    private static final String SERVICE_NAME = "otel.service.name";
+    private static final String RESOURCE_ATTRIBUTES = "otel.resource.attributes";
+    private static final String OTLP = "otel.exporter.otlp.";
+    private static final String OTLP_TRACES = "otel.exporter.otlp.traces.";
 
     private static final List<String> EXPORTERS =
             List.of("otlp", "zipkin", "console", "logging", "logging-otlp", "experimental-otlp/stdout");
