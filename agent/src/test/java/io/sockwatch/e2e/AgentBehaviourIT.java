@@ -111,11 +111,33 @@ class AgentBehaviourIT {
         assertEquals(0, result.exitCode(), why);
         List<String> warnings = result.output().lines().filter(l -> l.startsWith("sockwatch:")).toList();
         assertEquals(List.of(
-                "sockwatch: ignoring sockwatch.spans=bogus: expected all or errors; using the default",
-                "sockwatch: ignoring unknown setting -Dsockwatch.colse.grace; known settings: "
+                "sockwatch: ignoring sockwatch.spans=bogus: expected all or errors; using all",
+                "sockwatch: ignoring unknown setting -Dsockwatch.colse.grace (did you mean -Dsockwatch.close.grace?);"
+                        + " known settings: "
                         + warnings.get(1).substring(warnings.get(1).indexOf("known settings: ") + 16)), warnings, why);
         assertTrue(warnings.get(1).contains("sockwatch.close.grace"), why);
         assertEquals(2, spans.size(), "default spans=all: " + why);
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void aBadOtelValueWarnsOnceAndSpansStillArrive(Path jdk) throws Exception {
+        // Before, the SDK refused the whole configuration and nothing was exported.
+        AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, "bad-otel")
+                .arg("-Dotel.traces.sampler=bogus")
+                .run(SocketScenarios.class, "peer_fin");
+        List<ReceivedSpan> spans = awaitSpans(2);
+        String why = dump(result, spans);
+        assertEquals(0, result.exitCode(), why);
+        List<String> aboutIt = result.output().lines()
+                .filter(l -> l.startsWith("sockwatch:") || l.contains("sampler") || l.contains("configuration"))
+                .toList();
+        assertEquals(List.of("sockwatch: ignoring otel.traces.sampler=bogus: expected one of parentbased_always_on, "
+                + "parentbased_always_off, parentbased_traceidratio, always_on, always_off, traceidratio; using "
+                + "parentbased_always_on"), aboutIt, why);
+        assertEquals(2, spans.size(), "the peer_fin client and server, sampled by the default sampler: " + why);
+        assertTrue(spans.stream().allMatch(s -> "bad-otel".equals(s.resource().get("service.name"))),
+                "the other otel.* settings stand: " + why);
     }
 
     @ParameterizedTest(name = "JDK {0}")

@@ -3,6 +3,8 @@ package io.sockwatch.agent.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,23 +45,31 @@ public final class SockwatchConfig {
     static final String EXIT_TIMEOUT = "sockwatch.exit.timeout";
     static final String DEBUG = "sockwatch.debug";
 
-    /** Every key this version knows, with what it accepts; unknown sockwatch.* keys are reported. */
-    static final Map<String, String> KNOWN = knownKeys();
+    /** What a setting accepts, and what applies when it is not set or cannot be used. */
+    record Setting(String accepts, String byDefault) {
+    }
 
-    private static Map<String, String> knownKeys() {
-        Map<String, String> keys = new LinkedHashMap<>();
-        keys.put(ENABLED, "true or false");
-        keys.put(SPANS, "all or errors");
-        keys.put(CALLSITE, "true or false");
-        keys.put(CALLSITE_DEPTH, "a whole number from 1 to 64");
-        keys.put(GRACE, "a duration from 0 to 60s, such as 500ms or 2s");
-        keys.put(PEER_CHECK, "true or false");
-        keys.put(OPEN_CALLSITE, "true or false");
-        keys.put(EXCLUDE, "a comma-separated list of host, host:port, ip, ip:port, [ipv6]:port, cidr or *:port");
-        keys.put(QUEUE, "a whole number from 1 to 1000000");
-        keys.put(EXIT_TIMEOUT, "a duration from 0 to 60s, such as 500ms or 5s");
-        keys.put(DEBUG, "true or false");
-        return Map.copyOf(keys);
+    /**
+     * Every key this version knows, in the README's order (the order they are listed in when a key is unknown);
+     * unknown sockwatch.* keys are reported.
+     */
+    static final Map<String, Setting> KNOWN = knownKeys();
+
+    private static Map<String, Setting> knownKeys() {
+        Map<String, Setting> keys = new LinkedHashMap<>();
+        keys.put(ENABLED, new Setting("true or false", "true"));
+        keys.put(SPANS, new Setting("all or errors", "all"));
+        keys.put(CALLSITE, new Setting("true or false", "true"));
+        keys.put(CALLSITE_DEPTH, new Setting("a whole number from 1 to 64", "5"));
+        keys.put(GRACE, new Setting("a duration from 0 to 60s, such as 500ms or 1.5s", "1s"));
+        keys.put(PEER_CHECK, new Setting("true or false", "true"));
+        keys.put(OPEN_CALLSITE, new Setting("true or false", "false"));
+        keys.put(EXCLUDE, new Setting(
+                "a comma-separated list of host, host:port, ip, ip:port, [ipv6]:port, cidr or *:port", "none"));
+        keys.put(QUEUE, new Setting("a whole number from 1 to 1000000", String.valueOf(DEFAULT_QUEUE_SIZE)));
+        keys.put(EXIT_TIMEOUT, new Setting("a duration from 0 to 60s, such as 500ms or 5s", "500ms"));
+        keys.put(DEBUG, new Setting("true or false", "false"));
+        return Collections.unmodifiableMap(keys);
     }
 
     private final boolean enabled;
@@ -176,14 +186,30 @@ public final class SockwatchConfig {
             return v == null ? null : v.trim();
         }
 
+        /**
+         * The value to parse, or null for the default. An empty value is usually a template or a script that
+         * left a variable unset: it is reported, because the default it gets may not be what was meant.
+         */
+        private String value(String key) {
+            String v = raw(key);
+            if (v != null && v.isEmpty()) {
+                Setting s = KNOWN.get(key);
+                warn.accept("sockwatch: ignoring empty " + key + ": expected " + s.accepts() + "; using "
+                        + s.byDefault());
+                return null;
+            }
+            return v;
+        }
+
         private void bad(String key, String value) {
-            warn.accept("sockwatch: ignoring " + key + "=" + value + ": expected " + KNOWN.get(key)
-                    + "; using the default");
+            Setting s = KNOWN.get(key);
+            warn.accept("sockwatch: ignoring " + key + "=" + value + ": expected " + s.accepts() + "; using "
+                    + s.byDefault());
         }
 
         boolean bool(String key, boolean defaultValue) {
-            String v = raw(key);
-            if (v == null || v.isEmpty()) {
+            String v = value(key);
+            if (v == null) {
                 return defaultValue;
             }
             if (v.equalsIgnoreCase("true")) {
@@ -197,8 +223,8 @@ public final class SockwatchConfig {
         }
 
         <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
-            String v = raw(key);
-            if (v == null || v.isEmpty()) {
+            String v = value(key);
+            if (v == null) {
                 return defaultValue;
             }
             for (E e : type.getEnumConstants()) {
@@ -211,8 +237,8 @@ public final class SockwatchConfig {
         }
 
         int integer(String key, int defaultValue, int min, int max) {
-            String v = raw(key);
-            if (v == null || v.isEmpty()) {
+            String v = value(key);
+            if (v == null) {
                 return defaultValue;
             }
             try {
@@ -227,22 +253,31 @@ public final class SockwatchConfig {
             return defaultValue;
         }
 
+        /**
+         * A bare number is read as milliseconds, as OpenTelemetry reads its own durations, but said aloud: someone
+         * who writes {@code close.grace=5} more likely means seconds. Zero needs no unit.
+         */
         Duration duration(String key, Duration defaultValue, Duration max) {
-            String v = raw(key);
-            if (v == null || v.isEmpty()) {
+            String v = value(key);
+            if (v == null) {
                 return defaultValue;
             }
-            Duration d = Durations.parse(v);
-            if (d == null || d.isNegative() || d.compareTo(max) > 0) {
+            Durations.Written written = Durations.parse(v);
+            if (written == null || written.duration().compareTo(max) > 0) {
                 bad(key, v);
                 return defaultValue;
+            }
+            Duration d = written.duration();
+            if (written.unitless() && !d.isZero()) {
+                warn.accept("sockwatch: " + key + "=" + v + " has no unit; reading it as " + Durations.format(d)
+                        + " (write " + v + "ms, or " + v + "s for seconds)");
             }
             return d;
         }
 
         List<String> list(String key) {
-            String v = raw(key);
-            if (v == null || v.isEmpty()) {
+            String v = value(key);
+            if (v == null) {
                 return List.of();
             }
             return Arrays.stream(v.split("[,;]"))
@@ -261,29 +296,71 @@ public final class SockwatchConfig {
             return Map.copyOf(otel);
         }
 
+        /**
+         * One line for all unknown keys, each as the user wrote it, in a stable order (sources by precedence, then
+         * sorted), with the known key it most likely meant.
+         */
         void reportUnknownKeys() {
             List<String> unknown = new ArrayList<>();
-            for (String key : props.stringPropertyNames()) {
-                if (key.startsWith("sockwatch.") && !KNOWN.containsKey(key) && !key.startsWith("sockwatch.it.")) {
-                    unknown.add("-D" + key);
-                }
-            }
-            for (String key : args.keySet()) {
-                if (!key.startsWith("otel.") && !KNOWN.containsKey(key)) {
-                    unknown.add("agent argument " + key.substring("sockwatch.".length()));
-                }
-            }
-            for (String name : env.keySet()) {
-                if (name.startsWith("SOCKWATCH_") && KNOWN.keySet().stream().noneMatch(k -> envName(k).equals(name))
-                        && !name.startsWith("SOCKWATCH_IT_")) {
-                    unknown.add(name);
-                }
-            }
+            props.stringPropertyNames().stream()
+                    .filter(k -> k.startsWith("sockwatch.") && !KNOWN.containsKey(k) && !k.startsWith("sockwatch.it."))
+                    .sorted()
+                    .forEach(k -> unknown.add("-D" + k + didYouMean(k, KNOWN.keySet(), "-D")));
+            args.keySet().stream()
+                    .filter(k -> !k.startsWith("otel.") && !KNOWN.containsKey(k))
+                    .sorted()
+                    .forEach(k -> unknown.add("agent argument " + shortName(k)
+                            + didYouMean(shortName(k), KNOWN.keySet().stream().map(Lookup::shortName).toList(), "")));
+            List<String> knownEnv = KNOWN.keySet().stream().map(SockwatchConfig::envName).toList();
+            env.keySet().stream()
+                    .filter(n -> n.startsWith("SOCKWATCH_") && !knownEnv.contains(n) && !n.startsWith("SOCKWATCH_IT_"))
+                    .sorted()
+                    .forEach(n -> unknown.add(n + didYouMean(n, knownEnv, "")));
             if (!unknown.isEmpty()) {
                 warn.accept("sockwatch: ignoring unknown setting" + (unknown.size() > 1 ? "s " : " ")
                         + String.join(", ", unknown) + "; known settings: " + String.join(", ", KNOWN.keySet()));
             }
         }
+
+        private static String shortName(String key) {
+            return key.substring("sockwatch.".length());
+        }
+
+        /** A near miss (a typo: at most two edits, one for short names) names the key it most likely meant. */
+        private static String didYouMean(String name, Collection<String> known, String prefix) {
+            String best = null;
+            int bestDistance = Integer.MAX_VALUE;
+            for (String k : known) {
+                int d = editDistance(name.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+                if (d < bestDistance) {
+                    best = k;
+                    bestDistance = d;
+                }
+            }
+            int allowed = name.length() <= 8 ? 1 : 2;
+            return best != null && bestDistance <= allowed ? " (did you mean " + prefix + best + "?)" : "";
+        }
+    }
+
+    /** Levenshtein distance, with a swap of two neighbours counted as one edit (the commonest typo). */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /** {@code sockwatch.close.callsite} → {@code SOCKWATCH_CLOSE_CALLSITE}. */

@@ -251,6 +251,7 @@ final class SpanDelivery implements SpanProcessor {
     /** Names the exporter, with its endpoint, as the SDK's processors do. */
     @Override
     public String toString() {
-        return "SpanDelivery{exporter=" + exporter + ", batchSize=" + batchSize + "}";
+        return "SpanDelivery{exporter=" + exporter + ", maxExportBatchSize=" + batchSize + ", scheduleDelayNanos="
+                + scheduleDelayNanos + "}";
     }
 }

@@ -48,13 +48,16 @@ public final class Telemetry {
     /** Where the configured exporters send, read from the same settings the SDK reads, before it starts. */
     public static List<ExporterEndpoints.Endpoint> exporterEndpoints(Properties props, Map<String, String> env,
                                                                      Map<String, String> agentArguments) {
-        return ExporterEndpoints.of(new OtelSettings(props, env, agentArguments));
+        // With the corrections the SDK will get; their problems are reported once, when it starts.
+        return ExporterEndpoints.of(OtelSettingsCheck.run(new OtelSettings(props, env, agentArguments), Map.of(),
+                problem -> { }).corrected());
     }
 
     /** Whether any trace exporter is configured: with {@code otel.traces.exporter=none} no span is ever built. */
     public static boolean exportsTraces(Properties props, Map<String, String> env, Map<String, String> agentArguments) {
-        for (String exporter : new OtelSettings(props, env, agentArguments).get("otel.traces.exporter", "otlp")
-                .split(",")) {
+        OtelSettings corrected = OtelSettingsCheck.run(new OtelSettings(props, env, agentArguments), Map.of(),
+                problem -> { }).corrected();
+        for (String exporter : corrected.get("otel.traces.exporter", "otlp").split(",")) {
             if (!exporter.isBlank() && !exporter.trim().equalsIgnoreCase("none")) {
                 return true;
             }
@@ -69,17 +72,17 @@ public final class Telemetry {
     }
 
     /**
-     * Builds the SDK, its trace exporters delivering through {@link SpanDelivery} into {@code ledger}. On a
-     * configuration error, reports one line to {@code warn} and exports nothing. {@code debug} receives the SDK's
-     * own log records, one line each, and is null unless sockwatch.debug is on.
+     * Builds the SDK, its trace exporters delivering through {@link SpanDelivery} into {@code ledger}. A bad
+     * {@code otel.*} value is reported in one line to {@code warn} and replaced by what applies without it
+     * ({@link OtelSettingsCheck}); only a configuration error that names no setting is reported as such, and then
+     * nothing is exported. {@code debug} receives the SDK's own log records, one line each, and is null unless
+     * sockwatch.debug is on.
      */
     public static Telemetry start(Properties props, Map<String, String> env, Map<String, String> agentArguments,
                                   String version, DeliveryLedger ledger, Consumer<String> warn,
                                   Consumer<String> debug) {
         SdkLog.install(debug);
         OtelSettings otel = new OtelSettings(props, env, agentArguments);
-        List<ExporterEndpoints.Endpoint> endpoints = ExporterEndpoints.of(otel);
-        ExporterProbe probe = new ExporterProbe(endpoints);
         Map<String, String> defaults = new HashMap<>(agentArguments);
         // sockwatch emits traces only; an OTLP metrics or logs exporter would only produce failed connections.
         defaults.putIfAbsent("otel.metrics.exporter", "none");
@@ -92,11 +95,20 @@ public final class Telemetry {
         if (otel.get("otel.service.name") == null && !mentionsServiceName(otel.get("otel.resource.attributes"))) {
             defaults.put("otel.service.name", ServiceNames.fromCommand(props.getProperty("sun.java.command")));
         }
+        OtelSettingsCheck check = OtelSettingsCheck.run(otel, defaults, warn);
+        List<ExporterEndpoints.Endpoint> endpoints = ExporterEndpoints.of(check.corrected());
+        ExporterProbe probe = new ExporterProbe(endpoints);
         List<AgentWorkSpanExporter> exporters = new ArrayList<>();
         SpanDelivery[] delivery = new SpanDelivery[1];
         try {
-            OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+            OpenTelemetrySdk sdk = check.build(AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
+                    .addPropertiesCustomizer(config -> {
+                        // A build the settings check retries starts again from no exporter.
+                        exporters.clear();
+                        delivery[0] = null;
+                        return Map.of();
+                    })
                     .addSpanExporterCustomizer((exporter, config) -> {
                         AgentWorkSpanExporter own = new AgentWorkSpanExporter(withoutJul(exporter));
                         exporters.add(own);
@@ -115,8 +127,7 @@ public final class Telemetry {
                                 config.getDuration("otel.bsp.schedule.delay", DEFAULT_SCHEDULE_DELAY).toNanos());
                         return delivery[0];
                     })
-                    .disableShutdownHook()
-                    .build()
+                    .disableShutdownHook())
                     .getOpenTelemetrySdk();
             return new Telemetry(sdk, endpoints, delivery[0], exporters);
         } catch (RuntimeException | LinkageError e) {
