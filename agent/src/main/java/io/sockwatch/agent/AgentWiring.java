@@ -82,6 +82,7 @@ final class AgentWiring {
             pipeline.shutdown(budget.toMillis());
             String budgetText = budget.toMillis() % 1000 == 0 ? budget.toSeconds() + "s" : budget.toMillis() + "ms";
             String lost = ledger.closeBooks(pipeline.pendingReason(budgetText));
+            pipeline.cancelExports();
             if (lost != null || tracker.droppedGracePeriods() > 0 || tracker.internalErrors() > 0) {
                 System.err.println((lost != null ? lost : "sockwatch: every connection span delivered")
                         + (tracker.droppedGracePeriods() > 0 ? "; " + tracker.droppedGracePeriods()

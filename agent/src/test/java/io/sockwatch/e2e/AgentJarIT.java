@@ -106,9 +106,9 @@ class AgentJarIT {
     }
 
     @Test
-    void theJdkHttpClientIsTheOnlyHttpSenderAndOkHttpTheGrpcSender() throws IOException {
-        // Two HTTP senders would make the SDK pick one and warn; OkHttp must serve grpc only.
-        assertEquals(List.of(SHADED + "io.opentelemetry.exporter.sender.jdk.internal.JdkHttpSenderProvider"),
+    void okHttpIsTheOnlySender() throws IOException {
+        // Two HTTP senders would make the SDK pick one and warn; the JDK HttpClient's would delay the JVM's exit.
+        assertEquals(List.of(SHADED + "io.opentelemetry.exporter.sender.okhttp.internal.OkHttpHttpSenderProvider"),
                 providers(SHADED + "io.opentelemetry.sdk.common.export.HttpSenderProvider"));
         assertEquals(List.of(SHADED + "io.opentelemetry.exporter.sender.okhttp.internal.OkHttpGrpcSenderProvider"),
                 providers(SHADED + "io.opentelemetry.sdk.common.export.GrpcSenderProvider"));

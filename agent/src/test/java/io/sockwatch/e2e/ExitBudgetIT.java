@@ -76,6 +76,9 @@ class ExitBudgetIT {
         for (long linger : new long[] {0, 1_500}) {
             AgentJvm.Result r = run(jdk, endpoint, linger);
             long exit = r.exitMillis();
+            // For docs/reliability.md: what each fault costs the exit, next to the floor.
+            System.out.printf("EXIT-BUDGET jdk=%d collector=%s ran=%dms exit=%dms floor=%dms line=%s%n",
+                    Jdks.version(jdk), reason, linger, exit, floor, r.lines("sockwatch"));
             assertTrue(exit <= floor + EXIT_SLACK_MILLIS, "exit took " + exit + " ms against " + floor
                     + " ms with no exporter:\n" + r.output());
             List<String> sockwatch = r.lines("sockwatch");

@@ -175,6 +175,8 @@ class WireIT {
         List<String> command = new ArrayList<>(List.of(jdk.resolve("bin/java").toString(),
                 "-javaagent:" + AgentJvm.agentJar().toAbsolutePath(),
                 "-Dotel.traces.exporter=console", "-Dotel.bsp.schedule.delay=100", "-Dsockwatch.close.grace=100ms",
+                // Verdicts are judged here, not the exit budget: a short scenario waits for OpenTelemetry to start.
+                "-Dsockwatch.exit.timeout=20s",
                 "-Dwire.markers=" + log.getParent(),
                 "-cp", System.getProperty("sockwatch.it.classpath", "target/test-classes"),
                 WireScenarios.class.getName()));

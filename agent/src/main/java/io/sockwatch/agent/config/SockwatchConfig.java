@@ -67,7 +67,7 @@ public final class SockwatchConfig {
         keys.put(EXCLUDE, new Setting(
                 "a comma-separated list of host, host:port, ip, ip:port, [ipv6]:port, cidr or *:port", "none"));
         keys.put(QUEUE, new Setting("a whole number from 1 to 1000000", String.valueOf(DEFAULT_QUEUE_SIZE)));
-        keys.put(EXIT_TIMEOUT, new Setting("a duration from 0 to 60s, such as 500ms or 5s", "500ms"));
+        keys.put(EXIT_TIMEOUT, new Setting("a duration from 0 to 60s, such as 800ms or 5s", "800ms"));
         keys.put(DEBUG, new Setting("true or false", "false"));
         return Collections.unmodifiableMap(keys);
     }
@@ -95,7 +95,7 @@ public final class SockwatchConfig {
         this.excludedPeers = lookup.list(EXCLUDE);
         this.openCallSite = lookup.bool(OPEN_CALLSITE, false);
         this.queueSize = lookup.integer(QUEUE, DEFAULT_QUEUE_SIZE, 1, 1_000_000);
-        this.exitTimeout = lookup.duration(EXIT_TIMEOUT, Duration.ofMillis(500), Duration.ofSeconds(60));
+        this.exitTimeout = lookup.duration(EXIT_TIMEOUT, Duration.ofMillis(800), Duration.ofSeconds(60));
         this.debug = lookup.bool(DEBUG, false);
         this.otelArguments = lookup.otelArguments();
         lookup.reportUnknownKeys();

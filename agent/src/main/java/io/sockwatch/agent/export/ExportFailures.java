@@ -6,9 +6,11 @@ import io.opentelemetry.sdk.common.export.HttpResponse;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
@@ -55,27 +57,35 @@ final class ExportFailures {
     }
 
     static Failure fromCause(Throwable cause) {
+        // The innermost cause is the kernel's word ("Connection refused"); wrappers add only "failed to connect".
+        Throwable known = null;
         for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ConnectException) {
-                String m = t.getMessage();
-                return new Failure("endpoint unreachable (" + (m == null || m.isBlank() ? "connection refused"
-                        : m.toLowerCase(java.util.Locale.ROOT)) + ")", true);
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
+                    || t instanceof HttpTimeoutException || t instanceof InterruptedIOException
+                    || t instanceof SSLException) {
+                known = t;
             }
-            if (t instanceof NoRouteToHostException) {
-                return new Failure("endpoint unreachable (no route to host)", true);
-            }
-            if (t instanceof UnknownHostException) {
-                return new Failure("endpoint unreachable (unknown host " + t.getMessage() + ")", true);
-            }
-            if (t instanceof HttpConnectTimeoutException) {
-                return new Failure("timed out connecting to the collector", true);
-            }
-            if (t instanceof HttpTimeoutException || t instanceof InterruptedIOException) {
-                return new Failure("timed out waiting for the collector", true);
-            }
-            if (t instanceof SSLException) {
-                return new Failure("TLS failure with the collector (" + t.getMessage() + ")", false);
-            }
+        }
+        if (known instanceof NoRouteToHostException) {
+            return new Failure("endpoint unreachable (no route to host)", true);
+        }
+        if (known instanceof UnknownHostException) {
+            return new Failure("endpoint unreachable (unknown host " + known.getMessage() + ")", true);
+        }
+        if (known instanceof ConnectException) {
+            String m = known.getMessage();
+            return new Failure("endpoint unreachable (" + (m == null || m.isBlank() || m.contains("refused")
+                    ? "connection refused" : m.toLowerCase(Locale.ROOT)) + ")", true);
+        }
+        if (known instanceof HttpConnectTimeoutException
+                || (known instanceof SocketTimeoutException && String.valueOf(known.getMessage()).toLowerCase(Locale.ROOT).contains("connect"))) {
+            return new Failure("timed out connecting to the collector", true);
+        }
+        if (known instanceof HttpTimeoutException || known instanceof InterruptedIOException) {
+            return new Failure("timed out waiting for the collector", true);
+        }
+        if (known instanceof SSLException) {
+            return new Failure("TLS failure with the collector (" + known.getMessage() + ")", false);
         }
         if (cause == null) {
             return new Failure("export failed", true);

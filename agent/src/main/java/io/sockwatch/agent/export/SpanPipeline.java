@@ -27,6 +27,7 @@ public final class SpanPipeline implements ConnectionListener {
     private volatile boolean started;
     private volatile long deadlineNanos;
     private volatile SpanDelivery delivery;
+    private volatile Telemetry telemetry;
 
     /**
      * @param capacity  how many ended connections may wait for export
@@ -63,6 +64,7 @@ public final class SpanPipeline implements ConnectionListener {
         SpanDelivery delivery = null;
         try {
             Telemetry t = start.get();
+            telemetry = t;
             writer = spans.apply(t);
             delivery = t.delivery();
             if (delivery != null) {
@@ -136,6 +138,17 @@ public final class SpanPipeline implements ConnectionListener {
             worker.join(Math.max(1, millis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * After the exit budget: cancels the exports still waiting for the collector. A thread blocked reading the
+     * collector's answer sits in native code, and the JVM would wait up to 300 ms more for it before exiting.
+     */
+    public void cancelExports() {
+        Telemetry t = telemetry;
+        if (t != null) {
+            t.cancelExports();
         }
     }
 

@@ -187,6 +187,13 @@ public final class Telemetry {
         return delivery;
     }
 
+    /** Closes the exporters without waiting: what they still send is cancelled. */
+    void cancelExports() {
+        for (AgentWorkSpanExporter e : exporters) {
+            e.shutdownExporter();
+        }
+    }
+
     /** Delivers what is batched and closes the exporters, waiting at most {@code millis}: for tests and tools. */
     public void shutdown(long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

@@ -24,6 +24,9 @@ class ExportFailuresTest {
                 of(new ConnectException()));
         assertEquals(new ExportFailures.Failure("endpoint unreachable (connection refused)", true),
                 of(new IOException("wrapped", new ConnectException("Connection refused"))));
+        ConnectException okHttp = new ConnectException("Failed to connect to /127.0.0.1:4318");
+        okHttp.initCause(new ConnectException("Connection refused"));
+        assertEquals("endpoint unreachable (connection refused)", of(okHttp).reason(), "the kernel's word wins");
         assertEquals(new ExportFailures.Failure("endpoint unreachable (no route to host)", true),
                 of(new NoRouteToHostException("No route to host")));
         assertEquals(new ExportFailures.Failure("endpoint unreachable (unknown host collector.invalid)", true),
@@ -35,6 +38,9 @@ class ExportFailuresTest {
         assertEquals("timed out connecting to the collector", of(new HttpConnectTimeoutException("x")).reason());
         assertEquals("timed out waiting for the collector", of(new HttpTimeoutException("request timed out")).reason());
         assertEquals("timed out waiting for the collector", of(new SocketTimeoutException("Read timed out")).reason());
+        assertEquals("timed out waiting for the collector", of(new java.io.InterruptedIOException("timeout")).reason());
+        assertEquals("timed out connecting to the collector",
+                of(new SocketTimeoutException("Connect timed out")).reason());
     }
 
     @Test
