@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * {@code Churn <connections per second> <seconds> <burst> <linger millis>}: opens and closes loopback connections
  * at a steady rate (client and server in this JVM, so two endings each), then holds {@code burst} connections
  * open and closes them all at once, then stays alive {@code linger} ms. Prints {@code CHURN connections=N} and
- * {@code MAIN_END <epoch millis>}: the spans the agent must account for are 2 N.
+ * {@code MAIN_END <epoch millis>}: the spans the agent must account for are 2 N. Every second of the steady
+ * phase it prints {@code PROGRESS connections=N}.
  */
 public final class Churn {
 
@@ -44,6 +45,9 @@ public final class Churn {
                     readFully(client.getInputStream(), request.length);
                 }
                 connections++;
+                if (i % rate == 0 && i > 0) {
+                    System.out.println("PROGRESS connections=" + connections); // for bench/soak.py
+                }
             }
             List<Socket> held = new ArrayList<>();
             for (int i = 0; i < burst; i++) {
