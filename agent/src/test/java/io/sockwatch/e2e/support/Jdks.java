@@ -1,5 +1,6 @@
 package io.sockwatch.e2e.support;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,18 +30,29 @@ public final class Jdks {
         return jdks;
     }
 
-    /** The feature version of the JDK at {@code home}, from its release file. */
+    /**
+     * The feature version of the JDK at {@code home}, from its release file. A JDK whose version cannot be read stops
+     * the run, named: guessing would label it wrongly and choose the wrong paths for it (usePlainSocketImpl).
+     */
     public static int version(Path home) {
+        Path release = home.resolve("release");
+        List<String> lines;
         try {
-            for (String line : Files.readAllLines(home.resolve("release"))) {
-                if (line.startsWith("JAVA_VERSION=")) {
-                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+            lines = Files.readAllLines(release);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the version of the JDK at " + home + ": " + e, e);
+        }
+        for (String line : lines) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                try {
                     return Integer.parseInt(v.split("[.+-]")[0]);
+                } catch (NumberFormatException e) {
+                    throw new IllegalStateException("the JDK at " + home + " has an unreadable " + line + " in "
+                            + release, e);
                 }
             }
-        } catch (Exception e) {
-            // fall through
         }
-        return Runtime.version().feature();
+        throw new IllegalStateException("the JDK at " + home + " has no JAVA_VERSION in " + release);
     }
 }
