@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Runs a program in a separate JVM with the built agent jar, exporting over OTLP to a receiver. */
@@ -18,6 +19,12 @@ public final class AgentJvm {
         /** Lines the scenario programs print to pair spans with scenarios. */
         public List<String> lines(String prefix) {
             return output.lines().filter(l -> l.startsWith(prefix)).toList();
+        }
+
+        /** The child's output and {@code spans}, to append to a failure message. */
+        public String explain(List<ReceivedSpan> spans) {
+            return "\n--- child output ---\n" + output + "\n--- spans ---\n"
+                    + spans.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
         }
     }
 
