@@ -11,15 +11,15 @@ import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
 import io.sockwatch.e2e.support.ScenarioLine;
 import io.sockwatch.e2e.support.ScenarioRun;
+import io.sockwatch.e2e.support.ScenarioRun.Sides;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * AsynchronousSocketChannel in a forked JVM with the real agent, spans over real OTLP: every scenario of
@@ -30,9 +30,6 @@ class AsynchronousChannelIT {
     private static final String ASYNC = "java.nio.channels.AsynchronousSocketChannel";
     private static final String SOCKET = "java.net.Socket";
 
-    private record Scenario(Expected client, Expected server) {
-    }
-
     private static Expected client(String origin, String reason, String detectedBy) {
         return Expected.client(ASYNC, origin, reason, detectedBy);
     }
@@ -41,65 +38,52 @@ class AsynchronousChannelIT {
         return Expected.server(ASYNC, origin, reason, detectedBy);
     }
 
-    private static final Map<String, Scenario> SCENARIOS = scenarios();
+    private static final Map<String, Sides> SCENARIOS = scenarios();
 
-    private static Map<String, Scenario> scenarios() {
-        Map<String, Scenario> s = new LinkedHashMap<>();
-        s.put("peer_fin", new Scenario(client("peer_fin", "eof", "read").event("socket.eof").bytes(3, 0),
+    private static Map<String, Sides> scenarios() {
+        Map<String, Sides> s = new LinkedHashMap<>();
+        s.put("peer_fin", new Sides(client("peer_fin", "eof", "read").event("socket.eof").bytes(3, 0),
                 server("local_close", "close", "close").event("socket.close").bytes(0, 3)));
-        s.put("peer_fin_future", new Scenario(client("peer_fin", "eof", "read").event("socket.eof").bytes(6, 5),
+        s.put("peer_fin_future", new Sides(client("peer_fin", "eof", "read").event("socket.eof").bytes(6, 5),
                 server("local_close", "close", "close").event("socket.close").bytes(5, 6)));
-        s.put("linger_reset", new Scenario(client("peer_rst", "reset", "read").event("exception"),
+        s.put("linger_reset", new Sides(client("peer_rst", "reset", "read").event("exception"),
                 Expected.server(SOCKET, "local_close", "close", "close")));
-        s.put("client_linger_reset", new Scenario(Expected.client(SOCKET, "local_close", "close", "close"),
+        s.put("client_linger_reset", new Sides(Expected.client(SOCKET, "local_close", "close", "close"),
                 server("peer_rst", "reset", "read").event("exception")));
-        s.put("unread_input_reset", new Scenario(client("peer_rst", "reset", "read").event("exception").bytes(0, 100),
+        s.put("unread_input_reset", new Sides(client("peer_rst", "reset", "read").event("exception").bytes(0, 100),
                 server("local_close", "close", "close")));
-        s.put("broken_pipe", new Scenario(client("peer_rst", "broken_pipe", "write").reasons("broken_pipe", "reset")
+        s.put("broken_pipe", new Sides(client("peer_rst", "broken_pipe", "write").reasons("broken_pipe", "reset")
                 .event("exception").bytesWrittenAtLeast(0, 100 + 1024),
                 server("local_close", "close", "close").bytes(100, 0)));
-        s.put("read_timeout", new Scenario(client("timeout", "read_timeout", "read").event("socket.timeout")
+        s.put("read_timeout", new Sides(client("timeout", "read_timeout", "read").event("socket.timeout")
                 .errorType("java.nio.channels.InterruptedByTimeoutException"),
                 server("peer_fin", "eof", "read").event("socket.eof")));
-        s.put("idle_timeout", new Scenario(client("peer_fin", "eof", "read").event("socket.eof"),
+        s.put("idle_timeout", new Sides(client("peer_fin", "eof", "read").event("socket.eof"),
                 server("timeout", "read_timeout", "read").event("socket.timeout")
                         .errorType("java.nio.channels.InterruptedByTimeoutException")));
-        s.put("local_close", new Scenario(client("local_close", "close", "close").event("socket.close").bytes(0, 7),
+        s.put("local_close", new Sides(client("local_close", "close", "close").event("socket.close").bytes(0, 7),
                 server("peer_fin", "eof", "read").event("socket.eof").bytes(7, 0)));
-        s.put("async_close", new Scenario(client("local_close", "async_close", "close").event("socket.close"),
+        s.put("async_close", new Sides(client("local_close", "async_close", "close").event("socket.close"),
                 server("peer_fin", "eof", "read")));
-        s.put("refused", new Scenario(client("peer_rst", "refused", "connect").event("exception")
+        s.put("refused", new Sides(client("peer_rst", "refused", "connect").event("exception")
                 .errorType("java.net.ConnectException").neverClosed(), null));
-        s.put("half_close", new Scenario(client("local_close", "shutdown_output", "close").event("socket.shutdown")
+        s.put("half_close", new Sides(client("local_close", "shutdown_output", "close").event("socket.shutdown")
                 .bytes(8, 7), server("peer_fin", "eof", "read").bytes(7, 8)));
-        s.put("shutdown_input", new Scenario(client("local_close", "shutdown_input", "close").event("socket.shutdown"),
+        s.put("shutdown_input", new Sides(client("local_close", "shutdown_input", "close").event("socket.shutdown"),
                 server("peer_fin", "eof", "read")));
-        s.put("stale_pooled", new Scenario(client("peer_fin", "eof", "close").event("socket.peer_closed"),
+        s.put("stale_pooled", new Sides(client("peer_fin", "eof", "close").event("socket.peer_closed"),
                 server("local_close", "close", "close")));
-        s.put("use_after_close", new Scenario(client("local_close", "close", "close").event("socket.use_after_close"),
+        s.put("use_after_close", new Sides(client("local_close", "close", "close").event("socket.use_after_close"),
                 server("peer_fin", "eof", "read")));
         return s;
     }
 
-    private static OtlpReceiver receiver;
-
-    @BeforeAll
-    static void startReceiver() throws Exception {
-        receiver = new OtlpReceiver();
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
+    @RegisterExtension
+    static final OtlpReceiver receiver = OtlpReceiver.forTheClass();
 
     @TestFactory
     List<DynamicNode> everyScenarioOnEveryJdk() throws Exception {
-        List<DynamicNode> nodes = new ArrayList<>();
-        for (Path jdk : Jdks.all()) {
-            nodes.add(run(jdk, "JDK " + Jdks.version(jdk) + " AsynchronousSocketChannel"));
-        }
-        return nodes;
+        return Jdks.each((jdk, version) -> List.of(run(jdk, "JDK " + version + " AsynchronousSocketChannel")));
     }
 
     private DynamicNode run(Path jdk, String label) throws Exception {
@@ -113,8 +97,8 @@ class AsynchronousChannelIT {
                 tests.add(run.listener(line, Expected.listener(ASYNC, "async_close")));
                 continue;
             }
-            Scenario scenario = SCENARIOS.get(line.name());
-            tests.addAll(run.tcp(line, scenario.client(), scenario.server(), AsynchronousChannelIT::checkSpecifics));
+            Sides sides = SCENARIOS.get(line.name());
+            tests.addAll(run.tcp(line, sides, AsynchronousChannelIT::checkSpecifics));
         }
         return dynamicContainer(label, tests);
     }

@@ -10,15 +10,15 @@ import io.sockwatch.e2e.support.Jdks;
 import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ScenarioLine;
 import io.sockwatch.e2e.support.ScenarioRun;
+import io.sockwatch.e2e.support.ScenarioRun.Sides;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Real sockets in a separate JVM with the real agent jar, spans received over real OTLP/HTTP: for every
@@ -26,75 +26,62 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ConnectionOriginIT {
 
-    private record Scenario(Expected client, Expected server) {
-    }
-
     /** Every scenario of {@link SocketScenarios} and {@link ChannelScenarios} as {@code api} must report it. */
-    private static Map<String, Scenario> scenarios(String api) {
+    private static Map<String, Sides> scenarios(String api) {
         Expected localClose = Expected.server(api, "local_close", "close", "close").event("socket.close");
         Expected peerFin = Expected.server(api, "peer_fin", "eof", "read").event("socket.eof");
         Expected resetOnRead = Expected.client(api, "peer_rst", "reset", "read").event("exception");
-        Map<String, Scenario> s = new LinkedHashMap<>();
-        s.put("peer_fin", new Scenario(Expected.client(api, "peer_fin", "eof", "read").event("socket.eof").bytes(3, 0),
+        Map<String, Sides> s = new LinkedHashMap<>();
+        s.put("peer_fin", new Sides(Expected.client(api, "peer_fin", "eof", "read").event("socket.eof").bytes(3, 0),
                 localClose.bytes(0, 3)));
-        s.put("linger_reset", new Scenario(resetOnRead, localClose));
+        s.put("linger_reset", new Sides(resetOnRead, localClose));
         // NioSocketImpl (the default java.net.Socket since JDK 13) shuts down output before closing, so closing with
         // unread input sends FIN and then RST (SocketChannel and the legacy impl send only the RST). The peer's first
         // signal is the FIN: its next read sees end of stream, and that is the true origin.
-        s.put("unread_input_reset", new Scenario(api.equals("java.net.Socket")
+        s.put("unread_input_reset", new Sides(api.equals("java.net.Socket")
                 ? Expected.client(api, "peer_fin", "eof", "read").event("socket.eof").bytes(0, 100)
                 : resetOnRead.bytes(0, 100), localClose));
-        s.put("broken_pipe", new Scenario(Expected.client(api, "peer_rst", "broken_pipe", "write")
+        s.put("broken_pipe", new Sides(Expected.client(api, "peer_rst", "broken_pipe", "write")
                 .reasons("reset", "broken_pipe").event("exception").bytesWrittenAtLeast(0, 100), localClose));
-        s.put("read_timeout", new Scenario(Expected.client(api, "timeout", "read_timeout", "read")
+        s.put("read_timeout", new Sides(Expected.client(api, "timeout", "read_timeout", "read")
                 .event("socket.timeout"), peerFin));
-        s.put("use_after_close", new Scenario(Expected.client(api, "local_close", "close", "close")
+        s.put("use_after_close", new Sides(Expected.client(api, "local_close", "close", "close")
                 .event("socket.use_after_close"), peerFin));
-        s.put("refused", new Scenario(Expected.client(api, "peer_rst", "refused", "connect").event("exception")
+        s.put("refused", new Sides(Expected.client(api, "peer_rst", "refused", "connect").event("exception")
                 .neverClosed(), null));
-        s.put("half_close", new Scenario(Expected.client(api, "local_close", "shutdown_output", "close")
+        s.put("half_close", new Sides(Expected.client(api, "local_close", "shutdown_output", "close")
                 .event("socket.shutdown").bytes(8, 7), peerFin.bytes(7, 8)));
-        s.put("async_close", new Scenario(Expected.client(api, "local_close", "async_close", "close")
+        s.put("async_close", new Sides(Expected.client(api, "local_close", "async_close", "close")
                 .event("socket.close"), peerFin));
-        s.put("interrupt", new Scenario(Expected.client(api, "local_close", "interrupt", "close")
+        s.put("interrupt", new Sides(Expected.client(api, "local_close", "interrupt", "close")
                 .event("socket.close"), peerFin));
-        s.put("nonblocking_peer_fin", new Scenario(Expected.client(api, "peer_fin", "eof", "read").event("socket.eof")
+        s.put("nonblocking_peer_fin", new Sides(Expected.client(api, "peer_fin", "eof", "read").event("socket.eof")
                 .bytes(3, 0), localClose.bytes(0, 3)));
-        s.put("leaked", new Scenario(Expected.client(api, "leaked", "gc", "gc").event("socket.open").neverClosed(),
+        s.put("leaked", new Sides(Expected.client(api, "leaked", "gc", "gc").event("socket.open").neverClosed(),
                 peerFin));
-        s.put("stale_pooled", new Scenario(Expected.client(api, "peer_fin", "eof", "close")
+        s.put("stale_pooled", new Sides(Expected.client(api, "peer_fin", "eof", "close")
                 .event("socket.peer_closed"), localClose));
         return s;
     }
 
-    private static OtlpReceiver receiver;
-
-    @BeforeAll
-    static void startReceiver() throws Exception {
-        receiver = new OtlpReceiver();
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
+    @RegisterExtension
+    static final OtlpReceiver receiver = OtlpReceiver.forTheClass();
 
     @TestFactory
     List<DynamicNode> everyScenarioOnEveryJdkAndPath() throws Exception {
-        List<DynamicNode> nodes = new ArrayList<>();
-        for (Path jdk : Jdks.all()) {
-            int version = Jdks.version(jdk);
-            nodes.add(run(jdk, "JDK " + version + " java.net.Socket", "java.net.Socket", SocketScenarios.class,
+        return Jdks.each((jdk, version) -> {
+            List<DynamicNode> paths = new ArrayList<>();
+            paths.add(run(jdk, "JDK " + version + " java.net.Socket", "java.net.Socket", SocketScenarios.class,
                     SocketScenarios.ALL));
-            nodes.add(run(jdk, "JDK " + version + " SocketChannel", "java.nio.channels.SocketChannel",
+            paths.add(run(jdk, "JDK " + version + " SocketChannel", "java.nio.channels.SocketChannel",
                     ChannelScenarios.class, ChannelScenarios.ALL));
             if (version <= 17) {
-                nodes.add(run(jdk, "JDK " + version + " java.net.Socket with usePlainSocketImpl",
+                paths.add(run(jdk, "JDK " + version + " java.net.Socket with usePlainSocketImpl",
                         "java.net.Socket:plain", SocketScenarios.class, SocketScenarios.ALL,
                         "-Djdk.net.usePlainSocketImpl=true"));
             }
-        }
-        return nodes;
+            return paths;
+        });
     }
 
     private DynamicNode run(Path jdk, String label, String api, Class<?> program, List<String> names,
@@ -105,7 +92,7 @@ class ConnectionOriginIT {
         }
         int expected = names.stream().mapToInt(n -> n.equals("refused") || n.equals("listener_closed") ? 1 : 2).sum();
         ScenarioRun run = ScenarioRun.run(jvm, receiver, label, program, expected);
-        Map<String, Scenario> scenarios = scenarios(api);
+        Map<String, Sides> scenarios = scenarios(api);
         List<DynamicNode> tests = new ArrayList<>();
         tests.add(run.ran(names.size()));
         for (ScenarioLine line : run.lines()) {
@@ -115,8 +102,8 @@ class ConnectionOriginIT {
                         : "async_close")));
                 continue;
             }
-            Scenario scenario = scenarios.get(line.name());
-            tests.addAll(run.tcp(line, scenario.client(), scenario.server(), ScenarioRun.SideCheck.NONE));
+            Sides sides = scenarios.get(line.name());
+            tests.addAll(run.tcp(line, sides, ScenarioRun.SideCheck.NONE));
         }
         return dynamicContainer(label, tests);
     }

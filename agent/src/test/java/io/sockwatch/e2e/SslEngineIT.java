@@ -13,17 +13,15 @@ import io.sockwatch.e2e.support.Jdks;
 import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
 import io.sockwatch.e2e.support.ScenarioLine;
-import io.sockwatch.e2e.support.ServiceSpans;
-import java.nio.file.Path;
+import io.sockwatch.e2e.support.ScenarioRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The TLS view of SSLEngine connections with real software in a forked JVM (Netty's SslHandler, the JDK HttpClient,
@@ -38,31 +36,19 @@ class SslEngineIT {
     private static final Map<String, Integer> SPANS = Map.of("netty_close_notify", 2, "netty_truncated", 2,
             "netty_plain", 2, "netty_untrusted", 2, "relayed", 4, "httpclient_jetty", 2);
 
-    private static OtlpReceiver receiver;
-
-    @BeforeAll
-    static void start() throws Exception {
-        receiver = new OtlpReceiver();
-    }
-
-    @AfterAll
-    static void stop() {
-        receiver.close();
-    }
+    @RegisterExtension
+    static final OtlpReceiver receiver = OtlpReceiver.forTheClass();
 
     @TestFactory
     List<DynamicNode> sslEngineConnectionsOnEveryJdk() throws Exception {
-        List<DynamicNode> nodes = new ArrayList<>();
-        for (Path jdk : Jdks.all()) {
-            String service = "sslengine-" + Jdks.version(jdk);
-            AgentJvm jvm = new AgentJvm(jdk).exportingTo(receiver, service)
-                    .arg("-Dsockwatch.close.grace=200ms").localhostTls().withThirdPartyLibraries();
-            AgentJvm.Result result = jvm.run(SslEngineScenarios.class);
-            List<ScenarioLine> lines = ScenarioLine.all(result);
-            ServiceSpans received = ServiceSpans.await(receiver, service,
-                    lines.stream().mapToInt(l -> SPANS.getOrDefault(l.name(), 0)).sum(), result);
-            List<ReceivedSpan> spans = received.all();
-            String why = received.diagnostics();
+        return Jdks.each((jdk, version) -> {
+            AgentJvm jvm = new AgentJvm(jdk).localhostTls().withThirdPartyLibraries();
+            ScenarioRun run = ScenarioRun.run(jvm, receiver, "JDK " + version + " SSLEngine", SslEngineScenarios.class,
+                    lines -> lines.stream().mapToInt(l -> SPANS.getOrDefault(l.name(), 0)).sum());
+            AgentJvm.Result result = run.result();
+            List<ScenarioLine> lines = run.lines();
+            List<ReceivedSpan> spans = run.spans().all();
+            String why = run.spans().diagnostics();
             List<DynamicNode> tests = new ArrayList<>();
             tests.add(dynamicTest("ran", () -> {
                 assertEquals(0, result.exitCode(), why);
@@ -74,9 +60,8 @@ class SslEngineIT {
                 String label = line.name() + " #" + i++;
                 tests.add(dynamicTest(label, () -> check(line, spans, why)));
             }
-            nodes.add(dynamicContainer("JDK " + Jdks.version(jdk), tests));
-        }
-        return nodes;
+            return List.of(dynamicContainer("JDK " + version, tests));
+        });
     }
 
     /** The one span of {@code kind} whose local port (and peer port, when given) match. */

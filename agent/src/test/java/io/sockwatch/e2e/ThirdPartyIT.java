@@ -12,17 +12,16 @@ import io.sockwatch.e2e.support.Jdks;
 import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
 import io.sockwatch.e2e.support.ScenarioLine;
+import io.sockwatch.e2e.support.ScenarioRun;
 import io.sockwatch.e2e.support.ServiceSpans;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Jetty + JDK HttpClient, Netty, HttpURLConnection and SSLSocket, each ending connections in two ways, observed by
@@ -44,30 +43,20 @@ class ThirdPartyIT {
             // The server's TLS layer sends close_notify before the TCP reset: the client reads the close_notify.
             "tls_server_reset", List.of(PEER, Set.of("local_close")));
 
-    private static OtlpReceiver receiver;
-
-    @BeforeAll
-    static void start() throws Exception {
-        receiver = new OtlpReceiver();
-    }
-
-    @AfterAll
-    static void stop() {
-        receiver.close();
-    }
+    @RegisterExtension
+    static final OtlpReceiver receiver = OtlpReceiver.forTheClass();
 
     @TestFactory
     List<DynamicNode> thirdPartySoftwareOnEveryJdk() throws Exception {
-        List<DynamicNode> nodes = new ArrayList<>();
-        for (Path jdk : Jdks.all()) {
-            String service = "thirdparty-" + Jdks.version(jdk);
-            AgentJvm jvm = new AgentJvm(jdk).exportingTo(receiver, service)
-                    .arg("-Dsockwatch.close.grace=200ms").localhostTls().withThirdPartyLibraries();
-            AgentJvm.Result result = jvm.run(ThirdPartyScenarios.class);
-            List<ScenarioLine> lines = ScenarioLine.all(result);
+        return Jdks.each((jdk, version) -> {
+            AgentJvm jvm = new AgentJvm(jdk).localhostTls().withThirdPartyLibraries();
             // At least a client per scenario, and a server where one accepted (retries may add more).
-            int atLeast = lines.stream().mapToInt(l -> EXPECTED.get(l.name()).get(1).isEmpty() ? 1 : 2).sum();
-            ServiceSpans spans = ServiceSpans.await(receiver, service, atLeast, result);
+            ScenarioRun run = ScenarioRun.run(jvm, receiver, "JDK " + version + " third party",
+                    ThirdPartyScenarios.class, lines -> lines.stream()
+                            .mapToInt(l -> EXPECTED.get(l.name()).get(1).isEmpty() ? 1 : 2).sum());
+            AgentJvm.Result result = run.result();
+            List<ScenarioLine> lines = run.lines();
+            ServiceSpans spans = run.spans();
             String why = spans.diagnostics();
             List<DynamicNode> tests = new ArrayList<>();
             tests.add(dynamicTest("ran", () -> {
@@ -117,8 +106,7 @@ class ThirdPartyIT {
                     }
                 }));
             }
-            nodes.add(dynamicContainer("JDK " + Jdks.version(jdk), tests));
-        }
-        return nodes;
+            return List.of(dynamicContainer("JDK " + version, tests));
+        });
     }
 }

@@ -12,15 +12,15 @@ import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
 import io.sockwatch.e2e.support.ScenarioLine;
 import io.sockwatch.e2e.support.ScenarioRun;
+import io.sockwatch.e2e.support.ScenarioRun.Sides;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Unix domain SocketChannels in a forked JVM with the real agent: the verdicts, and the attributes OpenTelemetry's
@@ -31,9 +31,6 @@ class UnixDomainIT {
 
     private static final String API = "java.nio.channels.SocketChannel";
 
-    private record Scenario(Expected client, Expected server) {
-    }
-
     private static Expected client(String origin, String reason, String detectedBy) {
         return Expected.client(API, origin, reason, detectedBy);
     }
@@ -42,51 +39,38 @@ class UnixDomainIT {
         return Expected.server(API, origin, reason, detectedBy);
     }
 
-    private static final Map<String, Scenario> SCENARIOS = scenarios();
+    private static final Map<String, Sides> SCENARIOS = scenarios();
 
-    private static Map<String, Scenario> scenarios() {
-        Map<String, Scenario> s = new LinkedHashMap<>();
-        s.put("peer_fin", new Scenario(client("peer_fin", "eof", "read").event("socket.eof").bytes(3, 0),
+    private static Map<String, Sides> scenarios() {
+        Map<String, Sides> s = new LinkedHashMap<>();
+        s.put("peer_fin", new Sides(client("peer_fin", "eof", "read").event("socket.eof").bytes(3, 0),
                 server("local_close", "close", "close").event("socket.close").bytes(0, 3)));
-        s.put("local_close", new Scenario(client("local_close", "close", "close").event("socket.close").bytes(0, 7),
+        s.put("local_close", new Sides(client("local_close", "close", "close").event("socket.close").bytes(0, 7),
                 server("peer_fin", "eof", "read").event("socket.eof").bytes(7, 0)));
-        s.put("async_close", new Scenario(client("local_close", "async_close", "close").event("socket.close"),
+        s.put("async_close", new Sides(client("local_close", "async_close", "close").event("socket.close"),
                 server("peer_fin", "eof", "read")));
-        s.put("interrupt", new Scenario(client("local_close", "interrupt", "close").event("socket.close"),
+        s.put("interrupt", new Sides(client("local_close", "interrupt", "close").event("socket.close"),
                 server("peer_fin", "eof", "read")));
         // No RST on AF_UNIX: the kernel reports ECONNRESET because the peer closed with our 10 bytes unread.
-        s.put("unread_input_reset", new Scenario(client("peer_rst", "reset", "read").event("exception").bytes(0, 10)
+        s.put("unread_input_reset", new Sides(client("peer_rst", "reset", "read").event("exception").bytes(0, 10)
                         .errorType("java.net.SocketException"),
                 server("local_close", "close", "close")));
-        s.put("broken_pipe", new Scenario(client("peer_rst", "broken_pipe", "write").event("exception")
+        s.put("broken_pipe", new Sides(client("peer_rst", "broken_pipe", "write").event("exception")
                         .errorType("java.io.IOException"),
                 server("local_close", "close", "close")));
-        s.put("stale_pooled", new Scenario(client("peer_fin", "eof", "close").event("socket.peer_closed"),
+        s.put("stale_pooled", new Sides(client("peer_fin", "eof", "close").event("socket.peer_closed"),
                 server("local_close", "close", "close")));
-        s.put("refused", new Scenario(client("peer_rst", "refused", "connect").event("exception")
+        s.put("refused", new Sides(client("peer_rst", "refused", "connect").event("exception")
                 .errorType("java.net.ConnectException").neverClosed(), null));
         return s;
     }
 
-    private static OtlpReceiver receiver;
-
-    @BeforeAll
-    static void startReceiver() throws Exception {
-        receiver = new OtlpReceiver();
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        receiver.close();
-    }
+    @RegisterExtension
+    static final OtlpReceiver receiver = OtlpReceiver.forTheClass();
 
     @TestFactory
     List<DynamicNode> everyScenarioOnEveryJdk() throws Exception {
-        List<DynamicNode> nodes = new ArrayList<>();
-        for (Path jdk : Jdks.all()) {
-            nodes.add(run(jdk, "JDK " + Jdks.version(jdk) + " Unix domain SocketChannel"));
-        }
-        return nodes;
+        return Jdks.each((jdk, version) -> List.of(run(jdk, "JDK " + version + " Unix domain SocketChannel")));
     }
 
     private DynamicNode run(Path jdk, String label) throws Exception {
@@ -97,7 +81,7 @@ class UnixDomainIT {
         tests.add(run.ran(UnixChannelScenarios.ALL.size()));
         for (ScenarioLine line : run.lines()) {
             String path = line.get("path");
-            Scenario scenario = SCENARIOS.get(line.name());
+            Sides scenario = SCENARIOS.get(line.name());
             tests.add(run.side(line.name() + ": client", line, scenario.client(), () -> mine.stream()
                     .filter(s -> s.kind().equals("CLIENT") && path.equals(s.string("network.peer.address"))).toList(),
                     UnixDomainIT::checkClient));

@@ -88,8 +88,8 @@ class OriginTest {
     @Test
     void everyDetectedByIsInTheContractAndEveryOneIsUsed() throws IOException {
         Set<String> documented = values(row("| attribute |", "`socket.close.detected_by`")[2]);
-        assertEquals(documented,
-                Arrays.stream(Operation.values()).map(Operation::detectedBy).collect(Collectors.toCollection(TreeSet::new)));
+        assertEquals(documented, Arrays.stream(Operation.values()).map(Operation::detectedBy)
+                .collect(Collectors.toCollection(TreeSet::new)));
     }
 
     @Test

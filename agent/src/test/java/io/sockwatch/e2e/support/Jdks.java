@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.DynamicNode;
 
 /** The JDKs the integration tests run on: the build JDK plus {@code -Dsockwatch.it.jdks=/home/a,/home/b}. */
 public final class Jdks {
@@ -28,6 +29,21 @@ public final class Jdks {
             }
         }
         return jdks;
+    }
+
+    /** What a test factory makes of one JDK. */
+    @FunctionalInterface
+    public interface PerJdk {
+        List<? extends DynamicNode> tests(Path jdk, int version) throws Exception;
+    }
+
+    /** The tests {@code perJdk} makes of each JDK, in order. */
+    public static List<DynamicNode> each(PerJdk perJdk) throws Exception {
+        List<DynamicNode> nodes = new ArrayList<>();
+        for (Path jdk : all()) {
+            nodes.addAll(perJdk.tests(jdk, version(jdk)));
+        }
+        return nodes;
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A line a scenario program prints so that the test can pair its connections with the spans it receives:
- * {@code SCENARIO <name> key=value...}, such as {@code client_port=50123 server_port=40000} or {@code path=/tmp/a.sock}.
+ * {@code SCENARIO <name> key=value...}, such as {@code client_port=50123 server_port=40000} or
+ * {@code path=/tmp/a.sock}.
  */
 public record ScenarioLine(String name, Map<String, String> fields) {
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.DynamicTest;
 
 /**
@@ -38,15 +39,31 @@ public final class ScenarioRun {
         this.expectedSpans = expectedSpans;
     }
 
+    /** The client and the server a scenario must report; a null server: no connection was accepted. */
+    public record Sides(Expected client, Expected server) {
+    }
+
     /**
      * Runs {@code program} in {@code jvm} with a 200 ms close grace (spans come sooner), exporting to
      * {@code receiver} under a service named after {@code label}, and waits for its {@code expectedSpans}.
      */
     public static ScenarioRun run(AgentJvm jvm, OtlpReceiver receiver, String label, Class<?> program,
                                   int expectedSpans) throws IOException, InterruptedException {
+        return run(jvm, receiver, label, program, lines -> expectedSpans);
+    }
+
+    /** The same, with the spans to wait for counted from the lines the program printed. */
+    public static ScenarioRun run(AgentJvm jvm, OtlpReceiver receiver, String label, Class<?> program,
+                                  ToIntFunction<List<ScenarioLine>> expectedSpans)
+            throws IOException, InterruptedException {
         String service = label.replaceAll("[^A-Za-z0-9.]+", "-");
         AgentJvm.Result result = jvm.exportingTo(receiver, service).arg("-Dsockwatch.close.grace=200ms").run(program);
-        return new ScenarioRun(result, ServiceSpans.await(receiver, service, expectedSpans, result), expectedSpans);
+        int expected = expectedSpans.applyAsInt(ScenarioLine.all(result));
+        return new ScenarioRun(result, ServiceSpans.await(receiver, service, expected, result), expected);
+    }
+
+    public AgentJvm.Result result() {
+        return result;
     }
 
     public List<ScenarioLine> lines() {
@@ -89,7 +106,9 @@ public final class ScenarioRun {
      * Both sides of a loopback TCP scenario, paired by ports, with what every loopback TCP span carries; a null
      * server means no connection was accepted.
      */
-    public List<DynamicTest> tcp(ScenarioLine line, Expected client, Expected server, SideCheck extra) {
+    public List<DynamicTest> tcp(ScenarioLine line, Sides sides, SideCheck extra) {
+        Expected client = sides.client();
+        Expected server = sides.server();
         long clientPort = line.clientPort();
         long serverPort = line.serverPort();
         SideCheck tcp = (l, span, why) -> {
