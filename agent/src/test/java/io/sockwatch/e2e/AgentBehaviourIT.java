@@ -14,12 +14,14 @@ import io.sockwatch.e2e.support.AgentJvm;
 import io.sockwatch.e2e.support.Jdks;
 import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
+import io.sockwatch.e2e.support.ScenarioLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +30,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** How the agent behaves towards the application: isolation, no self-observation, configuration, attach. */
 class AgentBehaviourIT {
+
+    /** The settings of the README's configuration table. */
+    private static final Set<String> KNOWN_SETTINGS = new TreeSet<>(List.of("sockwatch.enabled", "sockwatch.spans",
+            "sockwatch.close.callsite", "sockwatch.close.callsite.depth", "sockwatch.close.grace",
+            "sockwatch.close.peer_check", "sockwatch.open.callsite", "sockwatch.exclude.peers", "sockwatch.queue.size",
+            "sockwatch.exit.timeout", "sockwatch.debug"));
 
     private OtlpReceiver receiver;
 
@@ -45,18 +53,13 @@ class AgentBehaviourIT {
         receiver.close();
     }
 
-    private static String dump(AgentJvm.Result result, List<ReceivedSpan> spans) {
-        return "\n--- child output ---\n" + result.output() + "\n--- spans ---\n"
-                + spans.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
-    }
-
+    /**
+     * Waits for the spans a program exported. The agent exports what is left when its JVM exits and waits for the
+     * answer, so once the program has exited they are all here, and none can follow: no test sleeps to see that
+     * nothing else arrives.
+     */
     private List<ReceivedSpan> awaitSpans(int atLeast) throws InterruptedException {
         return receiver.await(s -> s.size() >= atLeast, Duration.ofSeconds(10));
-    }
-
-    private static long scenarioClientPort(AgentJvm.Result result, String scenario) {
-        String line = result.lines("SCENARIO " + scenario + " ").get(0);
-        return Long.parseLong(line.split(" ")[2].substring("client_port=".length()));
     }
 
     @ParameterizedTest(name = "JDK {0}")
@@ -69,14 +72,14 @@ class AgentBehaviourIT {
         }
         AgentJvm.Result result = jvm.run(IsolatedApp.class);
         List<ReceivedSpan> spans = awaitSpans(2);
-        String why = dump(result, spans);
+        String why = result.explain(spans);
         assertEquals(0, result.exitCode(), why);
         String line = result.lines("ISOLATION ").get(0);
         assertTrue(line.contains("bytebuddy=app-bytebuddy "), why);
         assertTrue(line.contains("byte-buddy-1.14.18.jar"), "the application's own Byte Buddy is used: " + why);
         assertTrue(line.contains("otel_spans=1 otel_span=app-span "), "the application's SDK works: " + why);
         assertTrue(line.contains("opentelemetry-api-1.40.0.jar"), "the application's own API is used: " + why);
-        long port = scenarioClientPort(result, "peer_fin");
+        long port = ScenarioLine.of(result, "peer_fin").clientPort();
         assertTrue(spans.stream().anyMatch(s -> s.kind().equals("CLIENT")
                 && Long.valueOf(port).equals(s.number("network.local.port"))
                 && "peer_fin".equals(s.string("socket.close.origin"))), "sockwatch still reports: " + why);
@@ -89,7 +92,7 @@ class AgentBehaviourIT {
         AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, "self")
                 .run(SelfTraffic.class, String.valueOf(receiver.port()));
         List<ReceivedSpan> spans = awaitSpans(2);
-        String why = dump(result, spans);
+        String why = result.explain(spans);
         assertEquals(0, result.exitCode(), why);
         assertTrue(receiver.requests() >= 1, "the exporter delivered: " + why);
         long port = receiver.port();
@@ -107,15 +110,19 @@ class AgentBehaviourIT {
                 .arg("-Dsockwatch.spans=bogus").arg("-Dsockwatch.colse.grace=1s")
                 .run(SocketScenarios.class, "peer_fin");
         List<ReceivedSpan> spans = awaitSpans(2);
-        String why = dump(result, spans);
+        String why = result.explain(spans);
         assertEquals(0, result.exitCode(), why);
-        List<String> warnings = result.output().lines().filter(l -> l.startsWith("sockwatch:")).toList();
-        assertEquals(List.of(
-                "sockwatch: ignoring sockwatch.spans=bogus: expected all or errors; using all",
-                "sockwatch: ignoring unknown setting -Dsockwatch.colse.grace (did you mean -Dsockwatch.close.grace?);"
-                        + " known settings: "
-                        + warnings.get(1).substring(warnings.get(1).indexOf("known settings: ") + 16)), warnings, why);
-        assertTrue(warnings.get(1).contains("sockwatch.close.grace"), why);
+        List<String> warnings = result.lines("sockwatch:");
+        assertEquals(2, warnings.size(), "one line each: " + why);
+        assertEquals("sockwatch: ignoring sockwatch.spans=bogus: expected all or errors; using all",
+                warnings.get(0), why);
+        String unknown = "sockwatch: ignoring unknown setting -Dsockwatch.colse.grace (did you mean -Dsockwatch.close.grace?);"
+                + " known settings: ";
+        assertTrue(warnings.get(1).startsWith(unknown), why);
+        List<String> known = List.of(warnings.get(1).substring(unknown.length()).split(", "));
+        // The settings of the README's table, each once (in no particular order).
+        assertEquals(KNOWN_SETTINGS, new TreeSet<>(known), why);
+        assertEquals(KNOWN_SETTINGS.size(), known.size(), why);
         assertEquals(2, spans.size(), "default spans=all: " + why);
     }
 
@@ -127,7 +134,7 @@ class AgentBehaviourIT {
                 .arg("-Dotel.traces.sampler=bogus")
                 .run(SocketScenarios.class, "peer_fin");
         List<ReceivedSpan> spans = awaitSpans(2);
-        String why = dump(result, spans);
+        String why = result.explain(spans);
         assertEquals(0, result.exitCode(), why);
         List<String> aboutIt = result.output().lines()
                 .filter(l -> l.startsWith("sockwatch:") || l.contains("sampler") || l.contains("configuration"))
@@ -146,8 +153,8 @@ class AgentBehaviourIT {
         AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, "disabled")
                 .arg("-Dsockwatch.enabled=false").arg("-Dsockwatch.debug=true")
                 .run(SocketScenarios.class, "peer_fin", "refused");
-        Thread.sleep(1000);
-        String why = dump(result, receiver.spans());
+        // Had the agent exported anything, it would have been answered before the program exited.
+        String why = result.explain(receiver.spans());
         assertEquals(0, result.exitCode(), why);
         assertEquals(0, receiver.requests(), "no export at all: " + why);
         assertTrue(result.output().contains("sockwatch: disabled by sockwatch.enabled=false"), why);
@@ -161,20 +168,19 @@ class AgentBehaviourIT {
                 .agentArgs("spans=errors,close.callsite=false")
                 .run(SocketScenarios.class, "peer_fin", "linger_reset", "refused");
         List<ReceivedSpan> spans = awaitSpans(2);
-        Thread.sleep(500); // nothing else may follow
-        spans = receiver.spans();
-        String why = dump(result, spans);
+        String why = result.explain(spans);
         assertEquals(0, result.exitCode(), why);
         assertEquals(2, spans.size(), "the reset client and the refused client: " + why);
         assertTrue(spans.stream().allMatch(s -> s.status().equals("ERROR")), why);
-        assertTrue(spans.stream().anyMatch(s -> "reset".equals(s.string("socket.close.reason"))), why);
+        ReceivedSpan reset = spans.stream().filter(s -> "reset".equals(s.string("socket.close.reason"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no reset span" + why));
         assertTrue(spans.stream().anyMatch(s -> "refused".equals(s.string("socket.close.reason"))), why);
-        for (ReceivedSpan s : spans) {
-            ReceivedSpan.Event close = s.event("socket.close");
-            if (close != null) {
-                assertNull(close.attributes().get("code.function.name"), "call site switched off: " + why);
-                assertNotNull(close.attributes().get("thread.name"), why);
-            }
+        // The program closed the reset connection: the close is still reported, where it was made is not.
+        ReceivedSpan.Event close = reset.event("socket.close");
+        assertNotNull(close, "the program closed it: " + why);
+        assertNotNull(close.attributes().get("thread.name"), why);
+        for (String callSite : List.of("code.function.name", "code.file.path", "code.line.number", "code.stacktrace")) {
+            assertNull(close.attributes().get(callSite), callSite + ": call site switched off: " + why);
         }
     }
 
@@ -185,11 +191,11 @@ class AgentBehaviourIT {
                 .arg("-Djdk.attach.allowAttachSelf=true")
                 .run(SelfAttach.class, AgentJvm.agentJar().toAbsolutePath().toString());
         List<ReceivedSpan> spans = awaitSpans(4);
-        String why = dump(result, spans);
+        String why = result.explain(spans);
         assertEquals(0, result.exitCode(), why);
-        List<String> lines = result.lines("SCENARIO ");
-        long before = Long.parseLong(lines.get(0).split(" ")[2].substring("client_port=".length()));
-        long reset = Long.parseLong(lines.get(1).split(" ")[2].substring("client_port=".length()));
+        List<ScenarioLine> lines = ScenarioLine.all(result);
+        long before = lines.get(0).clientPort();
+        long reset = lines.get(1).clientPort();
         assertTrue(spans.stream().noneMatch(s -> Long.valueOf(before).equals(s.number("network.local.port"))), why);
         assertTrue(spans.stream().anyMatch(s -> Long.valueOf(reset).equals(s.number("network.local.port"))
                 && "peer_rst".equals(s.string("socket.close.origin"))), "observed after attach: " + why);

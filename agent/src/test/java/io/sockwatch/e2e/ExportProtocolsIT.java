@@ -12,6 +12,7 @@ import io.sockwatch.e2e.support.Jdks;
 import io.sockwatch.e2e.support.OtlpGrpcReceiver;
 import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
+import io.sockwatch.e2e.support.ScenarioLine;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,16 +34,6 @@ class ExportProtocolsIT {
 
     static List<Path> jdks() {
         return Jdks.all();
-    }
-
-    private static String dump(AgentJvm.Result result, List<ReceivedSpan> spans) {
-        return "\n--- child output ---\n" + result.output() + "\n--- spans ---\n"
-                + spans.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
-    }
-
-    private static long clientPort(AgentJvm.Result result, String scenario) {
-        String line = result.lines("SCENARIO " + scenario + " ").get(0);
-        return Long.parseLong(line.split(" ")[2].substring("client_port=".length()));
     }
 
     private static ReceivedSpan span(List<ReceivedSpan> spans, String kind, String portKey, long port, String why) {
@@ -68,18 +58,17 @@ class ExportProtocolsIT {
             // connection has ended, and would have its span in the second batch, if sockwatch observed it.
             AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, "grpc-export")
                     .run(Paced.class, "1500", "peer_fin", "linger_reset");
+            // The agent's last export is answered before its JVM exits: once here, nothing else can follow.
             List<ReceivedSpan> spans = receiver.await(s -> s.size() >= 4, Duration.ofSeconds(10));
-            Thread.sleep(300); // nothing else may follow
-            spans = receiver.spans();
-            String why = dump(result, spans) + "\n--- rejected ---\n" + receiver.rejected();
+            String why = result.explain(spans) + "\n--- rejected ---\n" + receiver.rejected();
             assertCleanOutput(result, why);
             assertEquals(List.of(), receiver.rejected(), "every call is a well-formed TraceService/Export" + why);
             assertTrue(receiver.connections() >= 2 && receiver.requests() >= 2,
                     "a second export over a new connection after the hang-up: connections="
                             + receiver.connections() + " requests=" + receiver.requests() + why);
 
-            long peerFin = clientPort(result, "peer_fin");
-            long reset = clientPort(result, "linger_reset");
+            long peerFin = ScenarioLine.of(result, "peer_fin").clientPort();
+            long reset = ScenarioLine.of(result, "linger_reset").clientPort();
             assertEquals("peer_fin", span(spans, "CLIENT", "network.local.port", peerFin, why)
                     .string("socket.close.origin"), why);
             assertEquals("local_close", span(spans, "SERVER", "network.peer.port", peerFin, why)
@@ -113,7 +102,7 @@ class ExportProtocolsIT {
                     .arg("-Xlog:class+load=info:file=" + classLog)
                     .run(SocketScenarios.class, "peer_fin");
             List<ReceivedSpan> spans = receiver.await(s -> s.size() >= 2, Duration.ofSeconds(10));
-            String why = dump(result, spans);
+            String why = result.explain(spans);
             assertCleanOutput(result, why);
             assertEquals(2, spans.size(), why);
             List<String> loaded = Files.readAllLines(classLog);
@@ -152,15 +141,15 @@ class ExportProtocolsIT {
                     .arg("-Dotel.exporter.zipkin.endpoint=http://127.0.0.1:" + port + "/api/v2/spans")
                     .arg("-Dotel.bsp.schedule.delay=200").arg("-Dotel.service.name=zipkin-export")
                     .run(SocketScenarios.class, "peer_fin");
+            // Until both spans are in; the last export is answered before the JVM exits, so nothing can follow.
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (spanCount(String.join("\n", bodies)) < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            Thread.sleep(300); // nothing else may follow
             String json = String.join("\n", bodies);
             String why = "\n--- child output ---\n" + result.output() + "\n--- zipkin ---\n" + json;
             assertCleanOutput(result, why);
-            long client = clientPort(result, "peer_fin");
+            long client = ScenarioLine.of(result, "peer_fin").clientPort();
             // Zipkin v2 JSON: attributes are string tags.
             assertTrue(json.matches("(?s).*\"network\\.local\\.port\":\"" + client + "\".*"), why);
             assertEquals(2, spanCount(json), why);

@@ -12,19 +12,16 @@ import io.sockwatch.e2e.support.AgentJvm;
 import io.sockwatch.e2e.support.Jdks;
 import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.sockwatch.e2e.support.ScenarioLine;
+import io.sockwatch.e2e.support.ScenarioRun;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The TLS view of SSLEngine connections with real software in a forked JVM (Netty's SslHandler, the JDK HttpClient,
@@ -35,71 +32,36 @@ class SslEngineIT {
 
     private static final Set<String> VERSIONS = Set.of("1.2", "1.3");
 
-    private static OtlpReceiver receiver;
-    private static Path keystore;
+    /** The spans each scenario line stands for, at least (the JDK HttpClient may retry on a new connection). */
+    private static final Map<String, Integer> SPANS = Map.of("netty_close_notify", 2, "netty_truncated", 2,
+            "netty_plain", 2, "netty_untrusted", 2, "relayed", 4, "httpclient_jetty", 2);
 
-    @BeforeAll
-    static void start() throws Exception {
-        receiver = new OtlpReceiver();
-        keystore = Files.createTempDirectory("sockwatch-sslengine").resolve("localhost.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "localhost", "-keyalg", "RSA", "-keysize", "2048", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit", "-dname", "CN=localhost",
-                "-validity", "2", "-ext", "SAN=dns:localhost,ip:127.0.0.1").inheritIO().start();
-        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool made a certificate");
-    }
-
-    @AfterAll
-    static void stop() {
-        receiver.close();
-    }
-
-    /** A scenario line: its name and ports. */
-    private record Line(String name, Map<String, Long> ports) {
-        static Line parse(String line) {
-            String[] parts = line.split(" ");
-            Map<String, Long> ports = new HashMap<>();
-            for (int i = 2; i < parts.length; i++) {
-                String[] kv = parts[i].split("=");
-                ports.put(kv[0], Long.parseLong(kv[1]));
-            }
-            return new Line(parts[1], ports);
-        }
-
-        long port(String key) {
-            return ports.get(key);
-        }
-    }
+    @RegisterExtension
+    static final OtlpReceiver receiver = OtlpReceiver.forTheClass();
 
     @TestFactory
     List<DynamicNode> sslEngineConnectionsOnEveryJdk() throws Exception {
-        List<DynamicNode> nodes = new ArrayList<>();
-        for (Path jdk : Jdks.all()) {
-            String service = "sslengine-" + Jdks.version(jdk);
-            AgentJvm jvm = new AgentJvm(jdk).exportingTo(receiver, service)
-                    .arg("-Dsockwatch.close.grace=200ms").tlsKeystore(keystore).withThirdPartyLibraries();
-            AgentJvm.Result result = jvm.run(SslEngineScenarios.class);
-            Thread.sleep(1500);
-            List<ReceivedSpan> spans = receiver.spans().stream()
-                    .filter(s -> service.equals(s.resource().get("service.name"))).toList();
-            String why = "\n--- child output ---\n" + result.output() + "\n--- spans ---\n"
-                    + spans.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
-            List<Line> lines = result.lines("SCENARIO ").stream().map(Line::parse).toList();
+        return Jdks.each((jdk, version) -> {
+            AgentJvm jvm = new AgentJvm(jdk).localhostTls().withThirdPartyLibraries();
+            ScenarioRun run = ScenarioRun.run(jvm, receiver, "JDK " + version + " SSLEngine", SslEngineScenarios.class,
+                    lines -> lines.stream().mapToInt(l -> SPANS.getOrDefault(l.name(), 0)).sum());
+            AgentJvm.Result result = run.result();
+            List<ScenarioLine> lines = run.lines();
+            List<ReceivedSpan> spans = run.spans().all();
+            String why = run.spans().diagnostics();
             List<DynamicNode> tests = new ArrayList<>();
             tests.add(dynamicTest("ran", () -> {
                 assertEquals(0, result.exitCode(), why);
-                assertEquals(Set.of("netty_close_notify", "netty_truncated", "netty_plain", "netty_untrusted",
-                        "relayed", "httpclient_jetty"), lines.stream().map(Line::name).collect(Collectors.toSet()), why);
+                assertEquals(SPANS.keySet(), lines.stream().map(ScenarioLine::name).collect(Collectors.toSet()), why);
                 assertEquals(10, lines.size(), why);
             }));
             int i = 0;
-            for (Line line : lines) {
+            for (ScenarioLine line : lines) {
                 String label = line.name() + " #" + i++;
                 tests.add(dynamicTest(label, () -> check(line, spans, why)));
             }
-            nodes.add(dynamicContainer("JDK " + Jdks.version(jdk), tests));
-        }
-        return nodes;
+            return List.of(dynamicContainer("JDK " + version, tests));
+        });
     }
 
     /** The one span of {@code kind} whose local port (and peer port, when given) match. */
@@ -111,7 +73,7 @@ class SslEngineIT {
         return found.get(0);
     }
 
-    private static void check(Line line, List<ReceivedSpan> spans, String why) {
+    private static void check(ScenarioLine line, List<ReceivedSpan> spans, String why) {
         switch (line.name()) {
             case "netty_close_notify", "netty_truncated", "netty_plain", "netty_untrusted" -> {
                 long clientPort = line.port("client_port");

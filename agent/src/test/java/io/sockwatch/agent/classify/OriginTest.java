@@ -1,80 +1,122 @@
 package io.sockwatch.agent.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
 
-/** The attribute values scripts and dashboards match: origins, reasons, detected_by. */
+/**
+ * The attribute values scripts and dashboards match (origins, reasons, detected_by, and which origins make a span
+ * an error) are exactly the ones the telemetry contract, docs/telemetry.md, promises.
+ */
 class OriginTest {
 
-    @ParameterizedTest(name = "{0} = {1}, error={2}")
-    @CsvSource({
-            "LOCAL_CLOSE, local_close, false",
-            "PEER_FIN,    peer_fin,    false",
-            "PEER_RST,    peer_rst,    true",
-            "TIMEOUT,     timeout,     true",
-            "UNREACHABLE, unreachable, true",
-            "LEAKED,      leaked,      true",
-            "UNKNOWN,     unknown,     true"})
-    void originValueAndStatus(Origin origin, String value, boolean error) {
-        assertEquals(value, origin.value());
-        assertEquals(error, origin.isError());
+    /** Surefire runs in the module directory. */
+    private static final Path CONTRACT = Path.of(System.getProperty("basedir", "."), "..", "docs", "telemetry.md");
+
+    private static final Pattern VALUE = Pattern.compile("`([^`]+)`");
+
+    private static List<String> contract() throws IOException {
+        assertTrue(Files.isRegularFile(CONTRACT), "the telemetry contract at " + CONTRACT.toAbsolutePath());
+        return Files.readAllLines(CONTRACT);
     }
 
-    @Test
-    void exactlyTheseOriginsExist() {
-        assertEquals(7, Origin.values().length);
-        assertEquals(EnumSet.of(Origin.PEER_RST, Origin.TIMEOUT, Origin.UNREACHABLE, Origin.LEAKED, Origin.UNKNOWN),
-                Arrays.stream(Origin.values()).filter(Origin::isError)
-                        .collect(Collectors.toCollection(() -> EnumSet.noneOf(Origin.class))));
-    }
-
-    @Test
-    void originValuesAreUnique() {
-        Set<String> values = Arrays.stream(Origin.values()).map(Origin::value).collect(Collectors.toSet());
-        assertEquals(Origin.values().length, values.size());
-    }
-
-    @ParameterizedTest
-    @EnumSource(Reason.class)
-    void reasonValueIsLowerSnakeCaseOfItsName(Reason reason) {
-        assertTrue(reason.value().matches("[a-z]+(_[a-z]+)*"), reason.value());
-        assertEquals(reason.name().toLowerCase(java.util.Locale.ROOT), reason.value());
-    }
-
-    @Test
-    void reasonValuesAreUnique() {
-        Set<String> values = new HashSet<>();
-        for (Reason r : Reason.values()) {
-            assertTrue(values.add(r.value()), "duplicate " + r.value());
+    /** The backticked values of {@code text}, leaving out what is said in parentheses. */
+    private static Set<String> values(String text) {
+        Matcher m = VALUE.matcher(text.replaceAll("\\([^)]*\\)", ""));
+        Set<String> values = new TreeSet<>();
+        while (m.find()) {
+            values.add(m.group(1));
         }
+        return values;
     }
 
-    @ParameterizedTest(name = "{0} detected by {1}")
-    @CsvSource({
-            "CONNECT,  connect",
-            "ACCEPT,   accept",
-            "READ,     read",
-            "WRITE,    write",
-            "CLOSE,    close",
-            "SHUTDOWN, close",
-            "GC,       gc",
-            "EXIT,     close"})
-    void operationDetectedBy(Operation operation, String detectedBy) {
-        assertEquals(detectedBy, operation.detectedBy());
+    /** The cells of each row of the table whose header starts with {@code header}. */
+    private static List<String[]> table(String header) throws IOException {
+        List<String> lines = contract();
+        int start = -1;
+        for (int i = 0; i < lines.size() && start < 0; i++) {
+            if (lines.get(i).startsWith(header)) {
+                start = i + 2; // past the header and its |---| line
+            }
+        }
+        assertTrue(start > 0, "no table " + header + " in " + CONTRACT);
+        return lines.subList(start, lines.size()).stream().takeWhile(l -> l.startsWith("|"))
+                .map(l -> l.substring(1).split("\\|")).toList();
+    }
+
+    /** The one row of the table whose header starts with {@code header} and whose first cell is {@code first}. */
+    private static String[] row(String header, String first) throws IOException {
+        List<String[]> rows = table(header).stream().filter(r -> r[0].trim().equals(first)).toList();
+        assertEquals(1, rows.size(), "one row " + first + " in " + CONTRACT);
+        return rows.get(0);
+    }
+
+    private static Set<String> distinct(List<String> values, String what) {
+        Set<String> set = new TreeSet<>(values);
+        assertEquals(values.size(), set.size(), "two " + what + " share a value: " + values);
+        return set;
     }
 
     @Test
-    void everyOperationIsListed() {
-        assertEquals(8, Operation.values().length);
+    void theOriginsAreTheContractsOrigins() throws IOException {
+        Set<String> documented = table("| `socket.close.origin` | meaning").stream().map(r -> values(r[0]))
+                .flatMap(Set::stream).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(documented, distinct(Arrays.stream(Origin.values()).map(Origin::value).toList(), "origins"));
+    }
+
+    @Test
+    void theReasonsAreTheContractsReasons() throws IOException {
+        Set<String> documented = table("| `socket.close.origin` | meaning").stream().map(r -> values(r[2]))
+                .flatMap(Set::stream).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(documented, distinct(Arrays.stream(Reason.values()).map(Reason::value).toList(), "reasons"));
+    }
+
+    @Test
+    void everyDetectedByIsInTheContractAndEveryOneIsUsed() throws IOException {
+        Set<String> documented = values(row("| attribute |", "`socket.close.detected_by`")[2]);
+        assertEquals(documented, Arrays.stream(Operation.values()).map(Operation::detectedBy)
+                .collect(Collectors.toCollection(TreeSet::new)));
+    }
+
+    @Test
+    void theErrorOriginsAreTheOnesTheContractGivesStatusError() throws IOException {
+        String status = row("| field |", "status")[1];
+        assertTrue(status.contains("`ERROR` for origins") && status.contains("`UNSET` for"), status);
+        String[] parts = status.split(";");
+        Set<String> error = values(parts[0].replace("`ERROR`", ""));
+        Set<String> unset = values(parts[1].replace("`UNSET`", ""));
+        assertFalse(error.isEmpty(), status);
+        for (Origin origin : Origin.values()) {
+            assertTrue(origin.isError() ? error.contains(origin.value()) : unset.contains(origin.value()),
+                    origin + " is " + (origin.isError() ? "" : "not ") + "an error: " + status);
+        }
+        Set<String> all = new HashSet<>(error);
+        all.addAll(unset);
+        assertEquals(Origin.values().length, all.size(), "each origin once in " + status);
+    }
+
+    /** The value is the constant's name: nothing to look up between code and telemetry. */
+    @Test
+    void eachValueIsItsConstantsNameInLowerCase() {
+        for (Origin origin : Origin.values()) {
+            assertEquals(origin.name().toLowerCase(Locale.ROOT), origin.value());
+        }
+        for (Reason reason : Reason.values()) {
+            assertEquals(reason.name().toLowerCase(Locale.ROOT), reason.value());
+        }
     }
 }

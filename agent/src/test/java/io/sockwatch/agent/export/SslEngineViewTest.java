@@ -121,6 +121,32 @@ class SslEngineViewTest {
         return s.events().stream().map(ConnectionEvent::name).toList();
     }
 
+    /** What an unlinked connection is: a plain TCP span, its own ending, nothing TLS at all. */
+    private static void assertPlainTcp(ConnectionState s) {
+        Attributes a = attributes(s);
+        assertEquals("peer_fin", a.get(AttributeKey.stringKey("socket.close.origin")), a.toString());
+        assertEquals("eof", a.get(AttributeKey.stringKey("socket.close.reason")), a.toString());
+        assertEquals(List.of(), a.asMap().keySet().stream().map(AttributeKey::getKey)
+                .filter(k -> k.startsWith("tls.") || k.startsWith("socket.tls.")).toList(), a.toString());
+        assertEquals(List.of("socket.eof", "socket.close"), events(s));
+    }
+
+    /**
+     * The control of a test that expects no link: in the same tracker, a connection that read {@code seed}'s hello
+     * and an engine given {@code enginePeerPort} that unwraps it are linked. Without it, "not linked" would pass
+     * with linking broken for any reason.
+     */
+    private void assertLinks(int seed, int enginePeerPort) throws Exception {
+        Object socket = accepted(clientHello(seed));
+        SSLEngine engine = engine(enginePeerPort);
+        unwrapping(engine, clientHello(seed));
+        tracker.tlsHandshakeFinished(engine, session("TLSv1.3"));
+        Attributes a = attributes(end(socket, true));
+        assertEquals("tls", a.get(AttributeKey.stringKey("tls.protocol.name")), a.toString());
+        assertEquals(Boolean.TRUE, a.get(AttributeKey.booleanKey("tls.established")), a.toString());
+        assertEquals("1.3", a.get(AttributeKey.stringKey("tls.protocol.version")), a.toString());
+    }
+
     private static byte[] clientHello(int seed) {
         return hello(1, seed);
     }
@@ -237,9 +263,8 @@ class SslEngineViewTest {
         tracker.tlsHandshakeFinished(engine, session("TLSv1.3"));
         tracker.tlsInboundClosed(engine, true);
         tracker.tlsFatal(engine, false, new SSLHandshakeException("x"));
-        Attributes a = attributes(end(socket, true));
-        assertNull(a.get(AttributeKey.stringKey("tls.protocol.name")), a.toString());
-        assertEquals("eof", a.get(AttributeKey.stringKey("socket.close.reason")));
+        assertPlainTcp(end(socket, true));
+        assertLinks(16, 0);
     }
 
     @Test
@@ -249,10 +274,11 @@ class SslEngineViewTest {
         SSLEngine engine = engine(0);
         unwrapping(engine, clientHello(8));
         tracker.tlsHandshakeFinished(engine, session("TLSv1.3"));
-        assertNull(attributes(end(relayed, true)).get(AttributeKey.stringKey("tls.protocol.name")));
+        assertPlainTcp(end(relayed, true));
+        // One of the two has ended, but which one carried the engine's bytes is still unknown.
         unwrapping(engine, clientHello(8));
-        assertNull(attributes(end(server, true)).get(AttributeKey.stringKey("tls.protocol.name")),
-                "one of the two has ended, but which one carried the engine's bytes is still unknown");
+        assertPlainTcp(end(server, true));
+        assertLinks(17, 0);
     }
 
     @Test
@@ -261,7 +287,8 @@ class SslEngineViewTest {
         SSLEngine engine = engine(PEER_PORT + 1);
         unwrapping(engine, clientHello(9));
         tracker.tlsHandshakeFinished(engine, session("TLSv1.3"));
-        assertNull(attributes(end(socket, true)).get(AttributeKey.stringKey("tls.protocol.name")));
+        assertPlainTcp(end(socket, true));
+        assertLinks(18, PEER_PORT); // the same engine setup with the connection's own peer port
     }
 
     @Test
@@ -280,7 +307,18 @@ class SslEngineViewTest {
         unwrapping(engine, appData);
         unwrapping(engine, clientHello(10));
         tracker.tlsHandshakeFinished(engine, session("TLSv1.3"));
-        assertNull(attributes(end(socket, true)).get(AttributeKey.stringKey("tls.protocol.name")));
+        assertPlainTcp(end(socket, true));
+
+        // The same engine moves, over a connection whose first read was the hello: the hello links, the
+        // application record before it did not count.
+        Object control = accepted(clientHello(19));
+        SSLEngine controlEngine = engine(0);
+        byte[] controlAppData = clientHello(19);
+        controlAppData[0] = 23;
+        unwrapping(controlEngine, controlAppData);
+        unwrapping(controlEngine, clientHello(19));
+        tracker.tlsHandshakeFinished(controlEngine, session("TLSv1.3"));
+        assertEquals("tls", attributes(end(control, true)).get(AttributeKey.stringKey("tls.protocol.name")));
     }
 
     @Test
@@ -295,7 +333,7 @@ class SslEngineViewTest {
         tracker.tlsHandshakeFinished(engine, session("TLSv1.3"));
         tracker.tlsHandshakeFinished(other, session("TLSv1.2"));
         assertEquals("1.3", attributes(end(first, true)).get(AttributeKey.stringKey("tls.protocol.version")));
-        assertNull(attributes(end(second, true)).get(AttributeKey.stringKey("tls.protocol.name")));
+        assertPlainTcp(end(second, true));
     }
 
     @Test
@@ -308,7 +346,9 @@ class SslEngineViewTest {
         SSLEngine engine = engine(0);
         unwrapping(engine, clientHello(13));
         tracker.tlsHandshakeFinished(engine, session("TLSv1.3"));
-        assertNull(attributes(end(socket, true)).get(AttributeKey.stringKey("tls.protocol.name")));
+        assertPlainTcp(end(socket, true));
+        tracker.tlsContextObserved(); // the one difference
+        assertLinks(20, 0);
     }
 
     @Test

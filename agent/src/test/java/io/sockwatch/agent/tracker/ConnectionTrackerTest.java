@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,7 @@ class ConnectionTrackerTest {
         assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "close");
         assertEquals(List.of("socket.peer_closed", "socket.close"), names(s));
         assertEquals("close_wait", s.events().get(0).attributes().get("network.tcp.state"));
+        assertEquals(1, inspector.peerStateCalls.get(), "one poll(2) at the close");
     }
 
     @Test
@@ -122,7 +124,11 @@ class ConnectionTrackerTest {
         t.read(socket, 0, new SocketException("Connection reset"));
         peerClosed = true;
         t.closing(socket);
-        assertVerdict(next(), Origin.PEER_RST, Reason.RESET, "read");
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_RST, Reason.RESET, "read");
+        // The verdict alone cannot tell: a later peer check never overrides it. Only the calls and the event can.
+        assertEquals(0, inspector.peerStateCalls.get(), "no poll(2) once the reset decided");
+        assertEquals(List.of("exception", "socket.close"), names(s));
     }
 
     @Test
@@ -417,8 +423,12 @@ class ConnectionTrackerTest {
             return threadsInIo;
         }
 
+        /** Each call is a poll(2) on the real socket. */
+        final AtomicInteger peerStateCalls = new AtomicInteger();
+
         @Override
         public PeerState peerState(Object socket) {
+            peerStateCalls.incrementAndGet();
             return peerClosed ? PeerState.FIN_RECEIVED : PeerState.OPEN;
         }
     }

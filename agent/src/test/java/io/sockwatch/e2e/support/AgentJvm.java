@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Runs a program in a separate JVM with the built agent jar, exporting over OTLP to a receiver. */
@@ -27,6 +28,12 @@ public final class AgentJvm {
                 throw new AssertionError("the program printed no MAIN_END line:\n" + output);
             }
             return endedAtMillis - Long.parseLong(end.get(0).substring("MAIN_END ".length()).trim());
+        }
+
+        /** The child's output and {@code spans}, to append to a failure message. */
+        public String explain(List<ReceivedSpan> spans) {
+            return "\n--- child output ---\n" + output + "\n--- spans ---\n"
+                    + spans.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
         }
     }
 
@@ -71,14 +78,35 @@ public final class AgentJvm {
         return this;
     }
 
-    /** Serves and trusts TLS with {@code keystore} (PKCS12, password changeit), through the JDK's system properties. */
-    public AgentJvm tlsKeystore(Path keystore) {
+    /**
+     * Serves and trusts TLS with a self-signed certificate for localhost and 127.0.0.1, through the JDK's system
+     * properties. The keystore is made once for all the ITs of this JVM.
+     */
+    public AgentJvm localhostTls() throws IOException, InterruptedException {
+        Path keystore = localhostKeystore();
         for (String store : List.of("keyStore", "trustStore")) {
             jvmArgs.add("-Djavax.net.ssl." + store + "=" + keystore);
             jvmArgs.add("-Djavax.net.ssl." + store + "Password=changeit");
             jvmArgs.add("-Djavax.net.ssl." + store + "Type=PKCS12");
         }
         return this;
+    }
+
+    private static Path localhostKeystore;
+
+    private static synchronized Path localhostKeystore() throws IOException, InterruptedException {
+        if (localhostKeystore == null) {
+            Path keystore = Files.createTempDirectory("sockwatch-tls").resolve("localhost.p12");
+            Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-genkeypair", "-alias", "localhost", "-keyalg", "RSA", "-keysize", "2048", "-storetype", "PKCS12",
+                    "-keystore", keystore.toString(), "-storepass", "changeit", "-dname", "CN=localhost",
+                    "-validity", "2", "-ext", "SAN=dns:localhost,ip:127.0.0.1").inheritIO().start();
+            if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+                throw new IllegalStateException("keytool made no certificate in " + keystore);
+            }
+            localhostKeystore = keystore;
+        }
+        return localhostKeystore;
     }
 
     /** Puts the third-party libraries the build copied for the ITs (Jetty, Netty...) on the class path. */

@@ -2,46 +2,119 @@ package io.sockwatch.e2e.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 
 /**
- * What one side of a scenario must report: the verdict, the event that goes with it and the bytes moved.
- *
- * @param writtenAtLeast {@code written} is a lower bound (a writer looping until it fails)
- * @param errorType      the exact {@code error.type}, or null to check only that error spans have one
+ * What one side of a scenario must report: the verdict, the event that goes with it, the bytes moved, and whether
+ * the application closed it (then a {@code socket.close} event names the scenario program's frame). Built from
+ * {@link #client}, {@link #server} or {@link #listener}, refined by the methods that return a changed copy.
  */
-public record Expected(String kind, String api, String origin, Set<String> reasons, String detectedBy, String event,
-                       long read, long written, boolean writtenAtLeast, String errorType) {
+public final class Expected {
+
+    /** Where the scenario programs live: the call site of every close they make. */
+    private static final String APPLICATION = "io.sockwatch.e2e.scenarios.";
+
+    private String name = "socket.connection";
+    private String kind;
+    private String api;
+    private String origin;
+    private Set<String> reasons;
+    private String detectedBy;
+    private String event;
+    private long read;
+    private long written;
+    private boolean writtenAtLeast;
+    private String errorType;
+    private boolean closedByApplication = true;
+
+    private Expected() {
+    }
+
+    private static Expected of(String kind, String api, String origin, String reason, String detectedBy) {
+        Expected e = new Expected();
+        e.kind = kind;
+        e.api = api;
+        e.origin = origin;
+        e.reasons = Set.of(reason);
+        e.detectedBy = detectedBy;
+        return e;
+    }
 
     public static Expected client(String api, String origin, String reason, String detectedBy) {
-        return new Expected("CLIENT", api, origin, Set.of(reason), detectedBy, null, 0, 0, false, null);
+        return of("CLIENT", api, origin, reason, detectedBy);
     }
 
     public static Expected server(String api, String origin, String reason, String detectedBy) {
-        return new Expected("SERVER", api, origin, Set.of(reason), detectedBy, null, 0, 0, false, null);
+        return of("SERVER", api, origin, reason, detectedBy);
     }
 
+    /** The span of a listener closed under a pending accept: no connection, an accept_failed event, no close event. */
+    public static Expected listener(String api, String reason) {
+        Expected e = of("INTERNAL", api, "local_close", reason, "accept").event("socket.accept_failed").neverClosed();
+        e.name = "socket.listener";
+        return e;
+    }
+
+    private Expected copy() {
+        Expected e = new Expected();
+        e.name = name;
+        e.kind = kind;
+        e.api = api;
+        e.origin = origin;
+        e.reasons = reasons;
+        e.detectedBy = detectedBy;
+        e.event = event;
+        e.read = read;
+        e.written = written;
+        e.writtenAtLeast = writtenAtLeast;
+        e.errorType = errorType;
+        e.closedByApplication = closedByApplication;
+        return e;
+    }
+
+    /** Any of these reasons is right (the kernel's timing decides between them). */
     public Expected reasons(String... acceptable) {
-        return new Expected(kind, api, origin, Set.of(acceptable), detectedBy, event, read, written, writtenAtLeast,
-                errorType);
+        Expected e = copy();
+        e.reasons = Set.of(acceptable);
+        return e;
     }
 
-    public Expected event(String name) {
-        return new Expected(kind, api, origin, reasons, detectedBy, name, read, written, writtenAtLeast, errorType);
+    public Expected event(String eventName) {
+        Expected e = copy();
+        e.event = eventName;
+        return e;
     }
 
     public Expected bytes(long bytesRead, long bytesWritten) {
-        return new Expected(kind, api, origin, reasons, detectedBy, event, bytesRead, bytesWritten, false, errorType);
+        Expected e = copy();
+        e.read = bytesRead;
+        e.written = bytesWritten;
+        e.writtenAtLeast = false;
+        return e;
     }
 
+    /** {@code bytesWritten} is a lower bound: a writer looping until it fails. */
     public Expected bytesWrittenAtLeast(long bytesRead, long bytesWritten) {
-        return new Expected(kind, api, origin, reasons, detectedBy, event, bytesRead, bytesWritten, true, errorType);
+        Expected e = bytes(bytesRead, bytesWritten);
+        e.writtenAtLeast = true;
+        return e;
     }
 
+    /** The exact {@code error.type}; without it, only that error spans have one. */
     public Expected errorType(String type) {
-        return new Expected(kind, api, origin, reasons, detectedBy, event, read, written, writtenAtLeast, type);
+        Expected e = copy();
+        e.errorType = type;
+        return e;
+    }
+
+    /** The application never closed this side (a refused connect, a leaked socket): no socket.close event. */
+    public Expected neverClosed() {
+        Expected e = copy();
+        e.closedByApplication = false;
+        return e;
     }
 
     public boolean isError() {
@@ -51,7 +124,7 @@ public record Expected(String kind, String api, String origin, Set<String> reaso
     /** Checks everything that does not depend on the transport. */
     public void check(ReceivedSpan span, String diagnostics) {
         String where = span + diagnostics;
-        assertEquals("socket.connection", span.name(), where);
+        assertEquals(name, span.name(), where);
         assertEquals("io.sockwatch", span.scope(), where);
         assertEquals(kind, span.kind(), where);
         assertEquals(api, span.string("socket.api"), where);
@@ -77,5 +150,15 @@ public record Expected(String kind, String api, String origin, Set<String> reaso
         if (span.event("socket.use_after_close") != null && !"socket.use_after_close".equals(event)) {
             throw new AssertionError("unexpected use after close: " + where);
         }
+        ReceivedSpan.Event close = span.event("socket.close");
+        if (!closedByApplication) {
+            assertNull(close, "nothing closed it, yet a socket.close event: " + where);
+            return;
+        }
+        assertNotNull(close, "the program closed it: a socket.close event: " + where);
+        assertNotNull(close.attributes().get("thread.name"), "the closing thread: " + where);
+        Object function = close.attributes().get("code.function.name");
+        assertNotNull(function, "call site of the close: " + where);
+        assertTrue(function.toString().startsWith(APPLICATION), "an application frame: " + where);
     }
 }

@@ -11,6 +11,7 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -24,9 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A real OTLP/HTTP trace receiver inside the test: the agent exports to it exactly as to a Collector. */
-public final class OtlpReceiver implements AutoCloseable {
+/**
+ * A real OTLP/HTTP trace receiver inside the test: the agent exports to it exactly as to a Collector. As a static
+ * {@code @RegisterExtension} field ({@link #forTheClass()}) it serves every test of the class and stops after them.
+ */
+public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
 
     private final HttpServer server;
     private final boolean keepSpans;
@@ -48,6 +54,20 @@ public final class OtlpReceiver implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/traces", this::handle);
         server.start();
+    }
+
+    /** A receiver for a class's tests, each program keeping to a service of its own; stopped after the last. */
+    public static OtlpReceiver forTheClass() {
+        try {
+            return new OtlpReceiver();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     public int port() {

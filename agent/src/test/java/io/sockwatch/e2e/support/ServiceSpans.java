@@ -2,13 +2,15 @@ package io.sockwatch.e2e.support;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.function.Predicate;
 
 /**
  * The spans one forked program exported under its own service name, with the program's output, ready for
  * assertions: scenario ITs share one receiver, so each keeps to its service.
  */
 public final class ServiceSpans {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(15);
 
     private final List<ReceivedSpan> spans;
     private final String diagnostics;
@@ -21,11 +23,18 @@ public final class ServiceSpans {
     /** Waits (up to 15 s) until {@code expected} spans of {@code service} arrived, and takes what is there. */
     public static ServiceSpans await(OtlpReceiver receiver, String service, int expected, AgentJvm.Result result)
             throws InterruptedException {
-        List<ReceivedSpan> mine = of(receiver.await(all -> of(all, service).size() >= expected,
-                Duration.ofSeconds(15)), service);
-        String diagnostics = "\n--- child output ---\n" + result.output() + "\n--- spans of " + service + " ---\n"
-                + mine.stream().map(ReceivedSpan::toString).collect(Collectors.joining("\n"));
-        return new ServiceSpans(mine, diagnostics);
+        return await(receiver, service, mine -> mine.size() >= expected, result);
+    }
+
+    /**
+     * Waits (up to 15 s) until the spans of {@code service} satisfy {@code arrived}, and takes what is there. The
+     * agent exports what is left when its JVM exits and waits for the answer, so once {@code result} is in (the
+     * program has exited) this returns at once; nothing of that program arrives later.
+     */
+    public static ServiceSpans await(OtlpReceiver receiver, String service, Predicate<List<ReceivedSpan>> arrived,
+                                     AgentJvm.Result result) throws InterruptedException {
+        List<ReceivedSpan> mine = of(receiver.await(all -> arrived.test(of(all, service)), PATIENCE), service);
+        return new ServiceSpans(mine, result.explain(mine));
     }
 
     private static List<ReceivedSpan> of(List<ReceivedSpan> spans, String service) {
@@ -41,12 +50,15 @@ public final class ServiceSpans {
         return diagnostics;
     }
 
-    /** The CLIENT span by its local port, or, for a connect that never bound one (port 0), by the server port. */
-    public ReceivedSpan client(long clientPort, long serverPort) {
-        return spans.stream().filter(s -> s.kind().equals("CLIENT")).filter(s -> clientPort == 0
-                        ? Long.valueOf(serverPort).equals(s.number("server.port"))
-                        : Long.valueOf(clientPort).equals(s.number("network.local.port")))
-                .findFirst().orElse(null);
+    /**
+     * The CLIENT spans towards {@code serverPort} from local port {@code clientPort}, or from any port when it is 0
+     * (a connect that never bound one, or whose port the program could not learn). Both ports, because the kernel
+     * hands the same ephemeral port to successive connections of one run.
+     */
+    public List<ReceivedSpan> clients(long clientPort, long serverPort) {
+        return spans.stream().filter(s -> s.kind().equals("CLIENT")
+                && Long.valueOf(serverPort).equals(s.number("server.port"))
+                && (clientPort == 0 || Long.valueOf(clientPort).equals(s.number("network.local.port")))).toList();
     }
 
     /** Every SERVER span accepted on {@code serverPort}. */
@@ -55,10 +67,10 @@ public final class ServiceSpans {
                 && Long.valueOf(serverPort).equals(s.number("network.local.port"))).toList();
     }
 
-    /** The SERVER span on {@code serverPort} whose peer is {@code clientPort}. */
-    public ReceivedSpan server(long serverPort, long clientPort) {
+    /** The SERVER spans on {@code serverPort} whose peer is {@code clientPort}. */
+    public List<ReceivedSpan> servers(long serverPort, long clientPort) {
         return servers(serverPort).stream().filter(s -> Long.valueOf(clientPort).equals(s.number("network.peer.port")))
-                .findFirst().orElse(null);
+                .toList();
     }
 
     /** Every span whose local port is {@code port} (a listener's, for instance). */
