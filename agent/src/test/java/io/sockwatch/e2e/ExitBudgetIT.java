@@ -71,14 +71,14 @@ class ExitBudgetIT {
      * a second and a half (the exporter has met the collector) both exit within the slack, print one line, and
      * count exactly; the second names {@code reason}.
      */
-    private static void assertBoundedExitAndOneLine(Path jdk, String endpoint, String reason) throws Exception {
+    private static void assertBoundedExitAndOneLine(Path jdk, String fault, String endpoint, String reason) throws Exception {
         long floor = floor(jdk);
         for (long linger : new long[] {0, 1_500}) {
             AgentJvm.Result r = run(jdk, endpoint, linger);
             long exit = r.exitMillis();
             // For docs/reliability.md: what each fault costs the exit, next to the floor.
             System.out.printf("EXIT-BUDGET jdk=%d collector=%s ran=%dms exit=%dms floor=%dms line=%s%n",
-                    Jdks.version(jdk), reason, linger, exit, floor, r.lines("sockwatch"));
+                    Jdks.version(jdk), fault, linger, exit, floor, r.lines("sockwatch"));
             assertTrue(exit <= floor + EXIT_SLACK_MILLIS, "exit took " + exit + " ms against " + floor
                     + " ms with no exporter:\n" + r.output());
             List<String> sockwatch = r.lines("sockwatch");
@@ -103,7 +103,7 @@ class ExitBudgetIT {
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        assertBoundedExitAndOneLine(jdk, "http://127.0.0.1:" + port + "/v1/traces",
+        assertBoundedExitAndOneLine(jdk, "absent", "http://127.0.0.1:" + port + "/v1/traces",
                 "endpoint unreachable (connection refused)");
     }
 
@@ -112,7 +112,7 @@ class ExitBudgetIT {
     void aCollectorThatAcceptsAndNeverAnswers(Path jdk) throws Exception {
         // The kernel completes the handshake into the backlog; nobody ever accepts, reads or answers.
         try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            assertBoundedExitAndOneLine(jdk, "http://127.0.0.1:" + blackHole.getLocalPort() + "/v1/traces",
+            assertBoundedExitAndOneLine(jdk, "black hole", "http://127.0.0.1:" + blackHole.getLocalPort() + "/v1/traces",
                     "not answered by the collector within the exit budget");
         }
     }
@@ -122,7 +122,7 @@ class ExitBudgetIT {
     void aCollectorThatAnswers503(Path jdk) throws Exception {
         HttpServer unavailable = server(0, 503);
         try {
-            assertBoundedExitAndOneLine(jdk, "http://127.0.0.1:" + unavailable.getAddress().getPort() + "/v1/traces",
+            assertBoundedExitAndOneLine(jdk, "503", "http://127.0.0.1:" + unavailable.getAddress().getPort() + "/v1/traces",
                     "rejected by the collector with HTTP status 503");
         } finally {
             unavailable.stop(0);
@@ -134,7 +134,7 @@ class ExitBudgetIT {
     void aCollectorThatTakesFiveSecondsPerRequest(Path jdk) throws Exception {
         HttpServer slow = server(5_000, 200);
         try {
-            assertBoundedExitAndOneLine(jdk, "http://127.0.0.1:" + slow.getAddress().getPort() + "/v1/traces",
+            assertBoundedExitAndOneLine(jdk, "5 s per request", "http://127.0.0.1:" + slow.getAddress().getPort() + "/v1/traces",
                     "not answered by the collector within the exit budget");
         } finally {
             slow.stop(0);

@@ -24,7 +24,7 @@ final class SdkLog extends Handler {
     }
 
     /** Routes the SDK's loggers here; {@code debug} is null unless sockwatch.debug is on. */
-    static synchronized SdkLog install(Consumer<String> debug) {
+    static synchronized void install(Consumer<String> debug) {
         SdkLog handler = new SdkLog(debug);
         // The SDK is relocated inside the agent jar: its loggers are named after its relocated package.
         String api = OpenTelemetry.class.getPackageName();
@@ -38,7 +38,6 @@ final class SdkLog extends Handler {
         root.addHandler(handler);
         root.setLevel(debug == null ? Level.WARNING : Level.INFO);
         sdkRoot = root;
-        return handler;
     }
 
     @Override

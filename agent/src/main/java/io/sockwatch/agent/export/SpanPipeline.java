@@ -17,13 +17,14 @@ import java.util.function.Supplier;
  */
 public final class SpanPipeline implements ConnectionListener {
 
-    private final ArrayBlockingQueue<ConnectionState> queue;
+    /** Ended connections, and at exit {@link #WAKE_UP}. */
+    private final ArrayBlockingQueue<Object> queue;
+    /** Put in the queue at exit so that a waiting worker starts on the last spans at once. */
+    private static final Object WAKE_UP = new Object();
     private final DeliveryLedger ledger;
     private final boolean exporting;
     private final Thread worker;
     private volatile boolean stopping;
-    /** The worker waits for work in poll(): only then may the exit wake it with an interrupt. */
-    private volatile boolean idle;
     private volatile boolean started;
     private volatile long deadlineNanos;
     private volatile SpanDelivery delivery;
@@ -77,8 +78,11 @@ public final class SpanPipeline implements ConnectionListener {
         started = true;
         while (true) {
             long now = System.nanoTime();
-            ConnectionState next = stopping ? queue.poll() : await(delivery == null
+            Object next = stopping ? queue.poll() : await(delivery == null
                     ? TimeUnit.MILLISECONDS.toNanos(100) : delivery.nanosUntilWork(now));
+            if (next == WAKE_UP) {
+                continue;
+            }
             if (next == null) {
                 if (stopping) {
                     break;
@@ -88,22 +92,18 @@ public final class SpanPipeline implements ConnectionListener {
                 }
                 continue;
             }
-            write(writer, delivery, next);
+            write(writer, delivery, (ConnectionState) next);
         }
         if (delivery != null) {
             delivery.finish(deadlineNanos);
         }
     }
 
-    private ConnectionState await(long nanos) {
-        idle = true;
+    private Object await(long nanos) {
         try {
-            return stopping ? null : queue.poll(nanos, TimeUnit.NANOSECONDS);
+            return queue.poll(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            return null; // the exit woke us
-        } finally {
-            idle = false;
-            Thread.interrupted();
+            return null;
         }
     }
 
@@ -131,9 +131,8 @@ public final class SpanPipeline implements ConnectionListener {
         }
         deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         stopping = true;
-        if (idle) {
-            worker.interrupt();
-        }
+        queue.offer(WAKE_UP); // a full queue needs no waking
+
         try {
             worker.join(Math.max(1, millis));
         } catch (InterruptedException e) {
