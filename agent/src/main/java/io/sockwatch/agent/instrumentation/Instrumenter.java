@@ -4,6 +4,8 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import io.sockwatch.agent.tracker.ConnectionTracker;
+import io.sockwatch.agent.tracker.SocketInspector;
+import io.sockwatch.agent.tracker.TlsInspector;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -87,17 +89,24 @@ public final class Instrumenter {
     }
 
     /**
-     * Registers one inspector per {@code socket.api}, and the TLS inspector, each built on first use (see
-     * {@link LazyInspectors}) from the first instrumentation of that API that provides one.
+     * Registers one inspector per {@code socket.api} that has one, and the TLS inspector, each from the first
+     * instrumentation that provides it. Inspectors look their fields up on first use, so registering loads nothing.
      */
-    private static void registerInspectors(List<TypeInstrumentation> all, ConnectionTracker tracker) {
+    static void registerInspectors(List<TypeInstrumentation> all, ConnectionTracker tracker) {
         Map<String, List<TypeInstrumentation>> byApi = new LinkedHashMap<>();
         for (TypeInstrumentation ti : all) {
             byApi.computeIfAbsent(ti.api(), api -> new ArrayList<>()).add(ti);
         }
-        byApi.forEach((api, tis) -> tracker.registerInspector(api,
-                LazyInspectors.socket(() -> firstNonNull(tis, TypeInstrumentation::inspector))));
-        tracker.registerTlsInspector(LazyInspectors.tls(() -> firstNonNull(all, TypeInstrumentation::tlsInspector)));
+        byApi.forEach((api, tis) -> {
+            SocketInspector inspector = firstNonNull(tis, TypeInstrumentation::inspector);
+            if (inspector != null) {
+                tracker.registerInspector(api, inspector);
+            }
+        });
+        TlsInspector tls = firstNonNull(all, TypeInstrumentation::tlsInspector);
+        if (tls != null) {
+            tracker.registerTlsInspector(tls);
+        }
     }
 
     private static <T> T firstNonNull(List<TypeInstrumentation> tis, Function<TypeInstrumentation, T> get) {

@@ -17,68 +17,73 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SocketChannelInspector implements SocketInspector {
 
-    private final VarHandle remote;
-    private final VarHandle local;
-    private final VarHandle reader;
-    private final VarHandle writer;
-    private final VarHandle interrupted;
-    private final VarHandle fd;
+    /** The fields, looked up on first use: registering this inspector at agent start loads no channel class. */
+    private static final class Fields {
+        static final VarHandle REMOTE;
+        static final VarHandle LOCAL;
+        static final VarHandle READER;
+        static final VarHandle WRITER;
+        static final VarHandle FD;
+        static final VarHandle INTERRUPTED = interruptTargetField();
 
-    SocketChannelInspector() {
-        VarHandle r = null;
-        VarHandle l = null;
-        VarHandle rt = null;
-        VarHandle wt = null;
-        VarHandle in = null;
-        VarHandle descriptor = null;
-        try {
-            Class<?> type = Class.forName("sun.nio.ch.SocketChannelImpl", false, null);
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-            r = lookup.findVarHandle(type, "remoteAddress", SocketAddress.class);
-            l = lookup.findVarHandle(type, "localAddress", SocketAddress.class);
-            rt = lookup.findVarHandle(type, "readerThread", long.class);
-            wt = lookup.findVarHandle(type, "writerThread", long.class);
-            descriptor = lookup.findVarHandle(type, "fd", FileDescriptor.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            Unsupported.report("sun.nio.ch.SocketChannelImpl address and thread fields", e);
-        }
-        in = interruptTargetField();
-        remote = r;
-        local = l;
-        reader = rt;
-        writer = wt;
-        interrupted = in;
-        fd = descriptor;
-    }
-
-    /**
-     * The field an interrupt sets before it closes the channel: {@code Thread interrupted} up to JDK 21 or so,
-     * {@code Object interruptedTarget} on JDK 25.
-     */
-    private static VarHandle interruptTargetField() {
-        Class<?> type = AbstractInterruptibleChannel.class;
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
-            for (var field : type.getDeclaredFields()) {
-                if (field.getName().equals("interrupted") || field.getName().equals("interruptedTarget")) {
-                    return lookup.unreflectVarHandle(field);
-                }
+        static {
+            VarHandle remote = null;
+            VarHandle local = null;
+            VarHandle reader = null;
+            VarHandle writer = null;
+            VarHandle fd = null;
+            try {
+                Class<?> type = Class.forName("sun.nio.ch.SocketChannelImpl", false, null);
+                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+                remote = lookup.findVarHandle(type, "remoteAddress", SocketAddress.class);
+                local = lookup.findVarHandle(type, "localAddress", SocketAddress.class);
+                reader = lookup.findVarHandle(type, "readerThread", long.class);
+                writer = lookup.findVarHandle(type, "writerThread", long.class);
+                fd = lookup.findVarHandle(type, "fd", FileDescriptor.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                Unsupported.report("sun.nio.ch.SocketChannelImpl address and thread fields", e);
             }
-            Unsupported.report(type.getName() + " has neither 'interrupted' nor 'interruptedTarget' (interrupts are "
-                    + "reported as async_close)", null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            Unsupported.report(type.getName() + " interrupt field (interrupts are reported as async_close)", e);
+            REMOTE = remote;
+            LOCAL = local;
+            READER = reader;
+            WRITER = writer;
+            FD = fd;
         }
-        return null;
+
+        private Fields() {
+        }
+
+        /**
+         * The field an interrupt sets before it closes the channel: {@code Thread interrupted} up to JDK 21 or so,
+         * {@code Object interruptedTarget} on JDK 25.
+         */
+        private static VarHandle interruptTargetField() {
+            Class<?> type = AbstractInterruptibleChannel.class;
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+                for (var field : type.getDeclaredFields()) {
+                    if (field.getName().equals("interrupted") || field.getName().equals("interruptedTarget")) {
+                        return lookup.unreflectVarHandle(field);
+                    }
+                }
+                Unsupported.report(type.getName() + " has neither 'interrupted' nor 'interruptedTarget' (interrupts "
+                        + "are reported as async_close)", null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                Unsupported.report(type.getName() + " interrupt field (interrupts are reported as async_close)", e);
+            }
+            return null;
+        }
     }
 
     @Override
     public SocketAddress peer(Object socket) {
+        VarHandle remote = Fields.REMOTE;
         return remote == null ? null : (SocketAddress) remote.getVolatile(socket);
     }
 
     @Override
     public SocketAddress local(Object socket) {
+        VarHandle local = Fields.LOCAL;
         if (local != null && local.coordinateTypes().get(0).isInstance(socket)) {
             return (SocketAddress) local.getVolatile(socket);
         }
@@ -103,6 +108,7 @@ final class SocketChannelInspector implements SocketInspector {
 
     @Override
     public PeerState peerState(Object socket) {
+        VarHandle fd = Fields.FD;
         if (fd == null || !fd.coordinateTypes().get(0).isInstance(socket)) {
             return PeerState.UNKNOWN;
         }
@@ -111,14 +117,16 @@ final class SocketChannelInspector implements SocketInspector {
 
     @Override
     public int threadsInIo(Object socket) {
-        if (reader == null) {
+        if (Fields.READER == null) {
             return 0;
         }
-        return ((long) reader.getVolatile(socket) != 0 ? 1 : 0) + ((long) writer.getVolatile(socket) != 0 ? 1 : 0);
+        return ((long) Fields.READER.getVolatile(socket) != 0 ? 1 : 0)
+                + ((long) Fields.WRITER.getVolatile(socket) != 0 ? 1 : 0);
     }
 
     @Override
     public boolean closedByInterrupt(Object socket) {
+        VarHandle interrupted = Fields.INTERRUPTED;
         return interrupted != null && interrupted.getVolatile(socket) != null;
     }
 }

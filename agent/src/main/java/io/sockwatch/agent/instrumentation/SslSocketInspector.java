@@ -13,31 +13,39 @@ import javax.net.ssl.SSLSocket;
  */
 final class SslSocketInspector implements TlsInspector {
 
-    private final VarHandle self;
-    private final VarHandle impl;
+    /** The fields, looked up on first use: registering this inspector at agent start loads no TLS class. */
+    private static final class Fields {
+        static final VarHandle SELF;
+        static final VarHandle IMPL;
 
-    SslSocketInspector() {
-        VarHandle s = null;
-        VarHandle i = null;
-        try {
-            Class<?> base = Class.forName("sun.security.ssl.BaseSSLSocketImpl", false, null);
-            s = MethodHandles.privateLookupIn(base, MethodHandles.lookup()).findVarHandle(base, "self", Socket.class);
-            i = MethodHandles.privateLookupIn(Socket.class, MethodHandles.lookup())
-                    .findVarHandle(Socket.class, "impl", SocketImpl.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            Unsupported.report("sun.security.ssl socket fields (the TLS view is left out)", e);
+        static {
+            VarHandle self = null;
+            VarHandle impl = null;
+            try {
+                Class<?> base = Class.forName("sun.security.ssl.BaseSSLSocketImpl", false, null);
+                self = MethodHandles.privateLookupIn(base, MethodHandles.lookup())
+                        .findVarHandle(base, "self", Socket.class);
+                impl = MethodHandles.privateLookupIn(Socket.class, MethodHandles.lookup())
+                        .findVarHandle(Socket.class, "impl", SocketImpl.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                Unsupported.report("sun.security.ssl socket fields (the TLS view is left out)", e);
+            }
+            SELF = self;
+            IMPL = impl;
         }
-        self = s;
-        impl = i;
+
+        private Fields() {
+        }
     }
 
     @Override
     public Object connection(Object sslSocket) {
+        VarHandle self = Fields.SELF;
         if (self == null || !self.coordinateTypes().get(0).isInstance(sslSocket)) {
             return null; // an SSLEngine: linked to its connection by its TLS hello instead
         }
         Socket tcp = (Socket) self.get(sslSocket);
-        return tcp == null ? null : impl.getVolatile(tcp);
+        return tcp == null ? null : Fields.IMPL.getVolatile(tcp);
     }
 
     @Override

@@ -39,12 +39,12 @@ public interface TypeInstrumentation {
     AsmVisitorWrapper advice();
 
     /**
-     * How to read this class's sockets, or null when connections are tracked through another class. Called on first
-     * use, not at agent start, so that building it may look up the class's fields.
+     * How to read this class's sockets, or null when connections are tracked through another class. Called at agent
+     * start: the inspector must look the class's fields up on first use, not when it is built.
      */
     SocketInspector inspector();
 
-    /** For TLS sockets: how to find the connection underneath and its TLS state. Called on first use. */
+    /** For TLS sockets: how to find the connection underneath and its TLS state. Called at agent start, as above. */
     default TlsInspector tlsInspector() {
         return null;
     }
