@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.SocketInspector;
 import io.sockwatch.agent.tracker.TlsInspector;
+import io.sockwatch.bootstrap.SocketBridge;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +63,7 @@ public final class Instrumenter {
                 .ignore(none());
         List<TypeInstrumentation> all = all();
         registerInspectors(all, tracker);
+        SocketBridge.installAsync(new AsyncOperations(tracker));
         List<String> apis = new ArrayList<>();
         for (TypeInstrumentation ti : all) {
             // Classes not loaded yet are instrumented when the JDK loads them; their shape is checked then, from

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.sockwatch.agent.tracker.SocketInspector;
+import io.sockwatch.bootstrap.AsyncSignals;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.nio.channels.CompletionHandler;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class UnixAsynchronousServerSocketChannelImplInstrumentation implem
     static final class AcceptCompletion {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object self) {
-            SocketBridge.asyncBegin(self, SocketBridge.ASYNC_ACCEPT, "java.nio.channels.AsynchronousSocketChannel");
+            SocketBridge.asyncBegin(self, AsyncSignals.ACCEPT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

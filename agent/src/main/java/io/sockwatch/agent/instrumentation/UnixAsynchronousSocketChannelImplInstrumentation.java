@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.sockwatch.agent.tracker.SocketInspector;
+import io.sockwatch.bootstrap.AsyncSignals;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -22,7 +23,7 @@ import net.bytebuddy.asm.AsmVisitorWrapper;
  * run by the channel group's event thread (or by {@code implClose}, which fails the pending operations). Both hand
  * the result, before they return, to a CompletionHandler (directly or through the group's pool) or to a Future; the
  * result and the exception exist only in local variables until then. So these methods announce the operation on
- * their thread ({@link SocketBridge#asyncBegin}), and the hand-over points in {@code Invoker}, {@code PendingFuture}
+ * their thread ({@link AsyncSignals#begin}), and the hand-over points in {@code Invoker}, {@code PendingFuture}
  * and {@code CompletedFuture} report it: every result is seen exactly once, whichever style and path.
  */
 public final class UnixAsynchronousSocketChannelImplInstrumentation implements TypeInstrumentation {
@@ -103,9 +104,9 @@ public final class UnixAsynchronousSocketChannelImplInstrumentation implements T
                           @Advice.FieldValue("state") int state,
                           @Advice.FieldValue("ST_UNCONNECTED") int unconnected) {
             if (state == unconnected && self.isOpen()) {
-                SocketBridge.asyncConnectStarted(self, remote, "java.nio.channels.AsynchronousSocketChannel");
+                SocketBridge.asyncConnectStarted(self, remote, API);
             }
-            SocketBridge.asyncBegin(self, SocketBridge.ASYNC_CONNECT, "java.nio.channels.AsynchronousSocketChannel");
+            SocketBridge.asyncBegin(self, AsyncSignals.CONNECT);
         }
 
         /** An exception thrown here (unresolved address, wrong address type) reaches the caller, not a handler. */
@@ -121,7 +122,7 @@ public final class UnixAsynchronousSocketChannelImplInstrumentation implements T
     static final class ConnectCompletion {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object self) {
-            SocketBridge.asyncBegin(self, SocketBridge.ASYNC_CONNECT, "java.nio.channels.AsynchronousSocketChannel");
+            SocketBridge.asyncBegin(self, AsyncSignals.CONNECT);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -133,7 +134,7 @@ public final class UnixAsynchronousSocketChannelImplInstrumentation implements T
     static final class ReadCompletion {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object self) {
-            SocketBridge.asyncBegin(self, SocketBridge.ASYNC_READ, "java.nio.channels.AsynchronousSocketChannel");
+            SocketBridge.asyncBegin(self, AsyncSignals.READ);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -145,7 +146,7 @@ public final class UnixAsynchronousSocketChannelImplInstrumentation implements T
     static final class WriteCompletion {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object self) {
-            SocketBridge.asyncBegin(self, SocketBridge.ASYNC_WRITE, "java.nio.channels.AsynchronousSocketChannel");
+            SocketBridge.asyncBegin(self, AsyncSignals.WRITE);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -161,7 +162,7 @@ public final class UnixAsynchronousSocketChannelImplInstrumentation implements T
     static final class Close {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object self) {
-            if (!SocketBridge.inAsync(self, SocketBridge.ASYNC_CONNECT)) {
+            if (!SocketBridge.inAsync(self, AsyncSignals.CONNECT)) {
                 SocketBridge.closing(self);
             }
         }
