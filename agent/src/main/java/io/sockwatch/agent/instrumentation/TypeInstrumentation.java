@@ -1,55 +1,79 @@
 package io.sockwatch.agent.instrumentation;
 
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
 import io.sockwatch.agent.tracker.ConnectionTracker;
-import io.sockwatch.agent.tracker.SocketInspector;
-import io.sockwatch.agent.tracker.TlsInspector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
 
-/** One JDK class that sockwatch instruments: which methods it needs, the advice, and how to read its sockets. */
-public interface TypeInstrumentation {
+/**
+ * One class that sockwatch instruments: its name (it is never referenced as a type, most are not exported), the
+ * methods it must have with the advice for each, and the fields that advice reads.
+ *
+ * @param whenWoven told when the advice is woven into the class, that is when its shape matched
+ */
+public record TypeInstrumentation(String typeName, List<AdvisedMethod> methods, List<String> requiredFields,
+                                  Consumer<ConnectionTracker> whenWoven) {
 
-    /** The JDK class, by name (it is not exported, so it is never referenced as a type). */
-    String typeName();
-
-    /** True for classes that only some JDKs have (legacy paths): their absence is expected, not reported. */
-    default boolean optional() {
-        return false;
+    public TypeInstrumentation {
+        methods = List.copyOf(methods);
+        requiredFields = List.copyOf(requiredFields);
     }
 
-    /** The {@code socket.api} value of connections seen through this class. */
-    String api();
+    public static TypeInstrumentation of(String typeName, AdvisedMethod... methods) {
+        return of(typeName, List.of(), methods);
+    }
 
-    /** Methods that must exist with these exact parameters, or the class is reported as unsupported. */
-    List<MethodSignature> requiredMethods();
+    /** Rows that several classes share (those of a common superclass's API), then this class's own. */
+    public static TypeInstrumentation of(String typeName, List<AdvisedMethod> shared, AdvisedMethod... methods) {
+        List<AdvisedMethod> all = new ArrayList<>(shared);
+        all.addAll(List.of(methods));
+        return new TypeInstrumentation(typeName, all, List.of(), tracker -> {
+        });
+    }
 
     /** Fields the advice reads, by name; their absence makes the class unsupported. */
-    default List<String> requiredFields() {
-        return List.of();
+    public TypeInstrumentation readingFields(String... fields) {
+        return new TypeInstrumentation(typeName, methods, List.of(fields), whenWoven);
     }
 
-    /**
-     * Other instrumented JDK classes (by name) without which this one's signals would be incomplete: when any of them
-     * is not as expected, this class is left alone too (a connection seen by halves is worse than none).
-     */
-    default List<String> companions() {
-        return List.of();
+    public TypeInstrumentation whenWoven(Consumer<ConnectionTracker> action) {
+        return new TypeInstrumentation(typeName, methods, requiredFields, action);
     }
 
-    AsmVisitorWrapper advice();
-
-    /**
-     * How to read this class's sockets, or null when connections are tracked through another class. Called at agent
-     * start: the inspector must look the class's fields up on first use, not when it is built.
-     */
-    SocketInspector inspector();
-
-    /** For TLS sockets: how to find the connection underneath and its TLS state. Called at agent start, as above. */
-    default TlsInspector tlsInspector() {
-        return null;
+    /** The methods and fields {@code type} lacks, described for the report; empty when it is as expected. */
+    public List<String> missingFrom(TypeDescription type) {
+        List<String> missing = new ArrayList<>();
+        for (AdvisedMethod m : methods) {
+            if (type.getDeclaredMethods().filter(m.matcher()).isEmpty()) {
+                missing.add(m.toString());
+            }
+        }
+        for (String field : requiredFields) {
+            if (type.getDeclaredFields().filter(named(field)).isEmpty()) {
+                missing.add("field " + field);
+            }
+        }
+        return missing;
     }
 
-    /** Called when the advice is woven into the class, that is when its shape matched (once per transformation). */
-    default void applied(ConnectionTracker tracker) {
+    /** The advice, one Byte Buddy advice per advice class over all the methods it serves. */
+    AsmVisitorWrapper advice(String api) {
+        Map<Class<?>, ElementMatcher.Junction<MethodDescription>> methodsByAdvice = new LinkedHashMap<>();
+        for (AdvisedMethod m : methods) {
+            methodsByAdvice.merge(m.advice(), m.matcher(), ElementMatcher.Junction::or);
+        }
+        Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(ModuleApi.class, api);
+        List<AsmVisitorWrapper> wrappers = new ArrayList<>();
+        methodsByAdvice.forEach((advice, on) -> wrappers.add(mapping.to(advice).on(on)));
+        return new AsmVisitorWrapper.Compound(wrappers);
     }
 }

@@ -36,7 +36,7 @@ class RegisteredInspectorsTest {
     }
 
     private Verdict closedByAnInterruptedThread(String api) throws InterruptedException {
-        Instrumenter.registerInspectors(Instrumenter.all(), tracker);
+        AgentInstaller.register(AgentInstaller.modules(), tracker);
         tracker.start();
         Object socket = new Object(); // no field of a real channel is read on this path
         tracker.connectStarted(socket, new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080), 0, api);

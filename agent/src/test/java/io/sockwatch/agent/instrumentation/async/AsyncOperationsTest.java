@@ -1,4 +1,4 @@
-package io.sockwatch.agent.instrumentation;
+package io.sockwatch.agent.instrumentation.async;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.sockwatch.agent.instrumentation;
+package io.sockwatch.agent.instrumentation.async;
 
 import io.sockwatch.bootstrap.AsyncSignals;
 import io.sockwatch.bootstrap.SocketSignals;
@@ -67,7 +67,7 @@ final class AsyncOperations implements AsyncSignals {
             case READ -> tracker.read(channel, count(value), failure);
             case WRITE -> tracker.write(channel, count(value), failure);
             case ACCEPT -> tracker.acceptEnded(channel, failure == null ? value : null, failure,
-                    UnixAsynchronousSocketChannelImplInstrumentation.API);
+                    AsynchronousChannelModule.API);
             default -> {
             }
         }

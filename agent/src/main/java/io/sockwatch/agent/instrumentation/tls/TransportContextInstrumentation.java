@@ -1,15 +1,11 @@
-package io.sockwatch.agent.instrumentation;
+package io.sockwatch.agent.instrumentation.tls;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.sockwatch.agent.instrumentation.AdvisedMethod.advise;
 
+import io.sockwatch.agent.instrumentation.TypeInstrumentation;
 import io.sockwatch.agent.tracker.ConnectionTracker;
-import io.sockwatch.agent.tracker.SocketInspector;
 import io.sockwatch.bootstrap.SocketBridge;
-import java.util.List;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
 
 /**
  * {@code sun.security.ssl.TransportContext}, the state of one TLS connection shared by {@code SSLSocketImpl} and
@@ -20,51 +16,20 @@ import net.bytebuddy.asm.AsmVisitorWrapper;
  *   <li>{@code fatal(Alert, String, boolean, Throwable)}: every fatal TLS error, sent or received, ends here,
  *       including those thrown by a delegated task; before {@code isNegotiated} it is a failed handshake.
  * </ul>
+ * SSLEngine connections are linked only once these signals are woven in (see {@link SslEngineImplInstrumentation}),
+ * so that a linked connection never lacks the rest of its TLS view.
  */
-public final class TlsTransportContextInstrumentation implements TypeInstrumentation {
+final class TransportContextInstrumentation {
 
-    @Override
-    public String typeName() {
-        return "sun.security.ssl.TransportContext";
-    }
+    static final TypeInstrumentation TYPE = TypeInstrumentation.of("sun.security.ssl.TransportContext",
+            advise(PassiveInboundClose.class, "passiveInboundClose"),
+            advise(FinishHandshake.class, "finishHandshake"),
+            advise(Fatal.class, "fatal", "sun.security.ssl.Alert", "java.lang.String", "boolean",
+                    "java.lang.Throwable"))
+            .readingFields("transport", "isInputCloseNotified", "isNegotiated", "conSession")
+            .whenWoven(ConnectionTracker::tlsContextObserved);
 
-    @Override
-    public String api() {
-        return "javax.net.ssl.SSLSocket";
-    }
-
-    @Override
-    public List<MethodSignature> requiredMethods() {
-        return List.of(new MethodSignature("passiveInboundClose"), new MethodSignature("finishHandshake"),
-                MethodSignature.withTypeNames("fatal", "sun.security.ssl.Alert", String.class.getName(), "boolean",
-                        Throwable.class.getName()));
-    }
-
-    @Override
-    public List<String> requiredFields() {
-        return List.of("transport", "isInputCloseNotified", "isNegotiated", "conSession");
-    }
-
-    @Override
-    public AsmVisitorWrapper advice() {
-        return new AsmVisitorWrapper.Compound(
-                Advice.to(PassiveInboundClose.class).on(named("passiveInboundClose").and(takesArguments(0))),
-                Advice.to(FinishHandshake.class).on(named("finishHandshake").and(takesArguments(0))),
-                Advice.to(Fatal.class).on(named("fatal").and(takesArguments(4))
-                        .and(takesArgument(0, named("sun.security.ssl.Alert")))
-                        .and(takesArgument(1, String.class)).and(takesArgument(2, boolean.class))
-                        .and(takesArgument(3, Throwable.class))));
-    }
-
-    @Override
-    public SocketInspector inspector() {
-        return null;
-    }
-
-    /** SSLEngine connections are linked only where these signals arrive: see {@link SslEngineImplInstrumentation}. */
-    @Override
-    public void applied(ConnectionTracker tracker) {
-        tracker.tlsContextObserved();
+    private TransportContextInstrumentation() {
     }
 
     static final class PassiveInboundClose {

@@ -1,5 +1,6 @@
-package io.sockwatch.agent.instrumentation;
+package io.sockwatch.agent.instrumentation.tls;
 
+import io.sockwatch.agent.instrumentation.Unsupported;
 import io.sockwatch.agent.tracker.TlsInspector;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
