@@ -29,18 +29,30 @@ public record AdvisedMethod(Class<?> advice, String name, List<String> parameter
 
     /** The declared method this row names, compared by type names: matching never loads the JDK class. */
     public ElementMatcher.Junction<MethodDescription> matcher() {
-        return named(name).and(method -> {
+        return named(name).and(new ParameterTypes(parameterTypes));
+    }
+
+    /** A class rather than a lambda: each lambda costs a class spun at agent start. */
+    private static final class ParameterTypes extends ElementMatcher.Junction.AbstractBase<MethodDescription> {
+        private final List<String> names;
+
+        ParameterTypes(List<String> names) {
+            this.names = names;
+        }
+
+        @Override
+        public boolean matches(MethodDescription method) {
             List<TypeDescription> types = method.getParameters().asTypeList().asErasures();
-            if (types.size() != parameterTypes.size()) {
+            if (types.size() != names.size()) {
                 return false;
             }
             for (int i = 0; i < types.size(); i++) {
-                if (!types.get(i).getActualName().equals(parameterTypes.get(i))) {
+                if (!types.get(i).getActualName().equals(names.get(i))) {
                     return false;
                 }
             }
             return true;
-        });
+        }
     }
 
     /** {@code read(ByteBuffer[],int,int)}, {@code fatal(Alert,String,boolean,Throwable)}: for the report. */

@@ -37,8 +37,8 @@ public final class AgentInstaller {
 
     /** Every socket API sockwatch observes, in the order the debug line names them. */
     static List<SocketModule> modules() {
-        return List.of(NioSocketModule.MODULE, SocketChannelModule.MODULE, PlainSocketModule.MODULE,
-                TlsModule.MODULE, AsynchronousChannelModule.MODULE);
+        return List.of(new NioSocketModule(), new SocketChannelModule(), new PlainSocketModule(), new TlsModule(),
+                new AsynchronousChannelModule());
     }
 
     /** Installs the modules and returns the {@code socket.api} values now observed. */
@@ -93,7 +93,7 @@ public final class AgentInstaller {
                     + " connections are not observed there", null);
             return builder;
         }
-        type.whenWoven().accept(tracker);
+        module.woven(type, tracker);
         return builder.visit(type.advice(module.api()));
     }
 

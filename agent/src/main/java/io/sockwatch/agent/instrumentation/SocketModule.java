@@ -3,7 +3,6 @@ package io.sockwatch.agent.instrumentation;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * One socket API that sockwatch observes (java.net.Socket on NioSocketImpl, SocketChannel, ...): its
@@ -13,67 +12,63 @@ import java.util.function.Consumer;
  * <p>Classes are instrumented one by one, when the JDK loads them. One that is not as expected is reported and left
  * alone; if it is one of the module's {@link #core()} classes, the whole module is (a connection seen by halves is
  * worse than none). What the other classes lack never stops the core.
+ *
+ * <p>Modules are subclasses rather than lambdas: each lambda costs a class spun at agent start.
  */
-public final class SocketModule {
+public abstract class SocketModule {
 
     private final String api;
-    private final Consumer<ConnectionTracker> register;
     private final List<TypeInstrumentation> types;
     private final List<TypeInstrumentation> core;
-    private final boolean optional;
 
-    private SocketModule(String api, Consumer<ConnectionTracker> register, List<TypeInstrumentation> types,
-                         List<TypeInstrumentation> core, boolean optional) {
-        this.api = api;
-        this.register = register;
-        this.types = List.copyOf(types);
-        this.core = List.copyOf(core);
-        this.optional = optional;
+    /** A module whose classes each stand alone. */
+    protected SocketModule(String api, TypeInstrumentation... types) {
+        this(api, List.of(), types);
     }
 
     /**
-     * @param register registers with the tracker how to read this API's sockets (its inspector); inspectors look
-     *                 their fields up on first use, so that registering at agent start loads no JDK socket class
+     * @param core   classes without any of which none of the module's classes is instrumented
+     * @param others the module's other classes
      */
-    public static SocketModule of(String api, Consumer<ConnectionTracker> register, TypeInstrumentation... types) {
-        return new SocketModule(api, register, List.of(types), List.of(), false);
-    }
-
-    /** Only some JDKs have these classes (legacy paths): their absence is expected, not reported. */
-    public SocketModule optional() {
-        return new SocketModule(api, register, types, core, true);
-    }
-
-    /** Adds the module's core, first: classes without any of which none of the module's classes is instrumented. */
-    public SocketModule withCore(TypeInstrumentation... classes) {
-        List<TypeInstrumentation> all = new ArrayList<>(List.of(classes));
-        all.addAll(types);
-        return new SocketModule(api, register, all, List.of(classes), optional);
+    protected SocketModule(String api, List<TypeInstrumentation> core, TypeInstrumentation... others) {
+        List<TypeInstrumentation> all = new ArrayList<>(core);
+        all.addAll(List.of(others));
+        this.api = api;
+        this.types = List.copyOf(all);
+        this.core = List.copyOf(core);
     }
 
     /** The {@code socket.api} of its connections. */
-    public String api() {
+    public final String api() {
         return api;
     }
 
-    public List<TypeInstrumentation> types() {
+    /** Its classes, the core first. */
+    public final List<TypeInstrumentation> types() {
         return types;
     }
 
-    public List<TypeInstrumentation> core() {
+    public final List<TypeInstrumentation> core() {
         return core;
     }
 
+    /** Only some JDKs have these classes (legacy paths): their absence is expected, not reported. */
     public boolean isOptional() {
-        return optional;
+        return false;
     }
 
-    void register(ConnectionTracker tracker) {
-        register.accept(tracker);
+    /**
+     * Registers with the tracker how to read this API's sockets (its inspector). Called at agent start: inspectors
+     * look their fields up on first use, so that registering loads no JDK socket class.
+     */
+    protected abstract void register(ConnectionTracker tracker);
+
+    /** The advice was woven into {@code type}, that is its shape matched (once per transformation). */
+    protected void woven(TypeInstrumentation type, ConnectionTracker tracker) {
     }
 
     /** Whether the JDK has any of the module's classes, without loading them. */
-    boolean isPresent() {
+    final boolean isPresent() {
         for (TypeInstrumentation type : types) {
             if (ClassLoader.getSystemResource(type.typeName().replace('.', '/') + ".class") != null) {
                 return true;

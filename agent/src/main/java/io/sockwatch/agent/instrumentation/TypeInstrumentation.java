@@ -2,26 +2,22 @@ package io.sockwatch.agent.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
-import io.sockwatch.agent.tracker.ConnectionTracker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.constant.TextConstant;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * One class that sockwatch instruments: its name (it is never referenced as a type, most are not exported), the
  * methods it must have with the advice for each, and the fields that advice reads.
- *
- * @param whenWoven told when the advice is woven into the class, that is when its shape matched
  */
-public record TypeInstrumentation(String typeName, List<AdvisedMethod> methods, List<String> requiredFields,
-                                  Consumer<ConnectionTracker> whenWoven) {
+public record TypeInstrumentation(String typeName, List<AdvisedMethod> methods, List<String> requiredFields) {
 
     public TypeInstrumentation {
         methods = List.copyOf(methods);
@@ -36,17 +32,12 @@ public record TypeInstrumentation(String typeName, List<AdvisedMethod> methods, 
     public static TypeInstrumentation of(String typeName, List<AdvisedMethod> shared, AdvisedMethod... methods) {
         List<AdvisedMethod> all = new ArrayList<>(shared);
         all.addAll(List.of(methods));
-        return new TypeInstrumentation(typeName, all, List.of(), tracker -> {
-        });
+        return new TypeInstrumentation(typeName, all, List.of());
     }
 
     /** Fields the advice reads, by name; their absence makes the class unsupported. */
     public TypeInstrumentation readingFields(String... fields) {
-        return new TypeInstrumentation(typeName, methods, List.of(fields), whenWoven);
-    }
-
-    public TypeInstrumentation whenWoven(Consumer<ConnectionTracker> action) {
-        return new TypeInstrumentation(typeName, methods, requiredFields, action);
+        return new TypeInstrumentation(typeName, methods, List.of(fields));
     }
 
     /** The methods and fields {@code type} lacks, described for the report; empty when it is as expected. */
@@ -69,11 +60,16 @@ public record TypeInstrumentation(String typeName, List<AdvisedMethod> methods, 
     AsmVisitorWrapper advice(String api) {
         Map<Class<?>, ElementMatcher.Junction<MethodDescription>> methodsByAdvice = new LinkedHashMap<>();
         for (AdvisedMethod m : methods) {
-            methodsByAdvice.merge(m.advice(), m.matcher(), ElementMatcher.Junction::or);
+            ElementMatcher.Junction<MethodDescription> others = methodsByAdvice.get(m.advice());
+            methodsByAdvice.put(m.advice(), others == null ? m.matcher() : others.or(m.matcher()));
         }
-        Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(ModuleApi.class, api);
+        // As a stack manipulation: binding the plain value would build Byte Buddy's constant dispatchers (a proxy).
+        Advice.WithCustomMapping mapping = Advice.withCustomMapping()
+                .bind(ModuleApi.class, new TextConstant(api), String.class);
         List<AsmVisitorWrapper> wrappers = new ArrayList<>();
-        methodsByAdvice.forEach((advice, on) -> wrappers.add(mapping.to(advice).on(on)));
+        for (Map.Entry<Class<?>, ElementMatcher.Junction<MethodDescription>> e : methodsByAdvice.entrySet()) {
+            wrappers.add(mapping.to(e.getKey()).on(e.getValue()));
+        }
         return new AsmVisitorWrapper.Compound(wrappers);
     }
 }

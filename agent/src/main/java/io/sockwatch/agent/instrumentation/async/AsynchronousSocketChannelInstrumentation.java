@@ -24,7 +24,7 @@ import net.bytebuddy.asm.Advice;
  */
 final class AsynchronousSocketChannelInstrumentation {
 
-    /** {@code (boolean isScatteringRead, ByteBuffer, ByteBuffer[], long timeout, TimeUnit, Object attachment, handler)}. */
+    /** {@code (boolean isVector, ByteBuffer, ByteBuffer[], long timeout, TimeUnit, attachment, handler)}. */
     private static final String[] OPERATION = {"boolean", "java.nio.ByteBuffer", "java.nio.ByteBuffer[]", "long",
             "java.util.concurrent.TimeUnit", "java.lang.Object", "java.nio.channels.CompletionHandler"};
 

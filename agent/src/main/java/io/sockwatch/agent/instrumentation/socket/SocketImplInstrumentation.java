@@ -31,7 +31,7 @@ final class SocketImplInstrumentation {
             advise(SharedAdvice.ReadReturningCount.class, "read", "byte[]", "int", "int"),
             advise(SharedAdvice.WriteFully.class, "write", "byte[]", "int", "int"));
 
-    /** The legacy implementation reads and writes through its streams, see {@link PlainSocketStreamsInstrumentation}. */
+    /** The legacy implementation reads and writes through its streams: {@link PlainSocketStreamsInstrumentation}. */
     static final TypeInstrumentation PLAIN = TypeInstrumentation.of("java.net.AbstractPlainSocketImpl", SOCKET_IMPL);
 
     private SocketImplInstrumentation() {

@@ -3,7 +3,6 @@ package io.sockwatch.agent.instrumentation.tls;
 import static io.sockwatch.agent.instrumentation.AdvisedMethod.advise;
 
 import io.sockwatch.agent.instrumentation.TypeInstrumentation;
-import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.bootstrap.SocketBridge;
 import net.bytebuddy.asm.Advice;
 
@@ -16,8 +15,6 @@ import net.bytebuddy.asm.Advice;
  *   <li>{@code fatal(Alert, String, boolean, Throwable)}: every fatal TLS error, sent or received, ends here,
  *       including those thrown by a delegated task; before {@code isNegotiated} it is a failed handshake.
  * </ul>
- * SSLEngine connections are linked only once these signals are woven in (see {@link SslEngineImplInstrumentation}),
- * so that a linked connection never lacks the rest of its TLS view.
  */
 final class TransportContextInstrumentation {
 
@@ -26,8 +23,7 @@ final class TransportContextInstrumentation {
             advise(FinishHandshake.class, "finishHandshake"),
             advise(Fatal.class, "fatal", "sun.security.ssl.Alert", "java.lang.String", "boolean",
                     "java.lang.Throwable"))
-            .readingFields("transport", "isInputCloseNotified", "isNegotiated", "conSession")
-            .whenWoven(ConnectionTracker::tlsContextObserved);
+            .readingFields("transport", "isInputCloseNotified", "isNegotiated", "conSession");
 
     private TransportContextInstrumentation() {
     }
