@@ -5,8 +5,9 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * Advice that classes of more than one module share, all acting on {@code this}: close and shutdown (the two
- * SocketImpls, SocketChannelImpl, the asynchronous channel) and the byte-array reads and writes of NioSocketImpl and
- * SocketChannelImpl. Advice that only one class, or the classes of one file, use lives in that file.
+ * SocketImpls, SocketChannelImpl, the asynchronous channel), and the reads and writes of NioSocketImpl and
+ * SocketChannelImpl whose count is the return value or the length asked for. Advice that only one class, or the
+ * classes of one file, use lives in that file.
  *
  * <p>Advice is inlined into JDK classes: each is a static nested class, suppresses every throwable and allocates
  * nothing.
