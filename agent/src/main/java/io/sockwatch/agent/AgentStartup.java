@@ -5,10 +5,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -90,13 +92,42 @@ final class AgentStartup {
         Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
         Method define = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
                 ClassLoader.class, ProtectionDomain.class);
-        for (Map.Entry<String, byte[]> c : classes.entrySet()) {
-            try {
-                Class.forName(c.getKey(), false, null);
-                continue; // already defined (a second agent start in the same JVM)
-            } catch (ClassNotFoundException notYet) {
-                define.invoke(unsafe, c.getKey(), c.getValue(), 0, c.getValue().length, null, null);
+        // A class can be defined only after the interfaces it implements, whatever the order in the jar: each pass
+        // defines what it can, until one defines nothing.
+        for (int before = -1; !classes.isEmpty() && classes.size() != before; ) {
+            before = classes.size();
+            for (Iterator<Map.Entry<String, byte[]>> it = classes.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, byte[]> c = it.next();
+                if (isDefined(c.getKey()) || defined(define, unsafe, c.getKey(), c.getValue())) {
+                    it.remove();
+                }
             }
+        }
+        if (!classes.isEmpty()) {
+            throw new IllegalStateException("cannot define " + classes.keySet() + " in the bootstrap loader");
+        }
+    }
+
+    /** Already defined: a second agent start in the same JVM. */
+    private static boolean isDefined(String name) {
+        try {
+            Class.forName(name, false, null);
+            return true;
+        } catch (ClassNotFoundException notYet) {
+            return false;
+        }
+    }
+
+    /** False when a supertype is not defined yet. */
+    private static boolean defined(Method define, Object unsafe, String name, byte[] bytes) throws Exception {
+        try {
+            define.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+            return true;
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof NoClassDefFoundError) {
+                return false;
+            }
+            throw e;
         }
     }
 

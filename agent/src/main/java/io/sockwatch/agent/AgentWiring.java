@@ -6,7 +6,7 @@ import io.sockwatch.agent.export.DeliveryLedger;
 import io.sockwatch.agent.export.ExporterEndpoints;
 import io.sockwatch.agent.export.SpanPipeline;
 import io.sockwatch.agent.export.Telemetry;
-import io.sockwatch.agent.instrumentation.Instrumenter;
+import io.sockwatch.agent.instrumentation.AgentInstaller;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.PeerFilter;
 import io.sockwatch.agent.tracker.TrackerSettings;
@@ -57,7 +57,7 @@ final class AgentWiring {
                 "sockwatch-shutdown"));
 
         long t1 = System.nanoTime();
-        List<String> apis = Instrumenter.install(inst, tracker, config.debug());
+        List<String> apis = AgentInstaller.install(inst, tracker, config.debug());
         long t2 = System.nanoTime();
         // Only now: the SDK loads JDK socket classes (its exporter's HTTP client), and a class loaded while Byte Buddy
         // installs can slip between its scan of loaded classes and its transformer.

@@ -12,7 +12,7 @@ import java.util.Locale;
  * of the socket's descriptor for POLLRDHUP (the peer's FIN arrived) and POLLERR (a reset is pending), through the
  * JDK's own {@code sun.nio.ch.Net.poll} (same signature on JDK 17 and 25). One system call, only at close.
  */
-final class PeerStatePoll {
+public final class PeerStatePoll {
 
     /** Linux values from poll.h; the JDK passes the events to poll(2) unchanged. */
     private static final int POLLIN = 0x001;
@@ -39,7 +39,7 @@ final class PeerStatePoll {
         }
     }
 
-    static PeerState of(FileDescriptor fd) {
+    public static PeerState of(FileDescriptor fd) {
         if (POLL == null || fd == null || !fd.valid()) {
             return PeerState.UNKNOWN;
         }

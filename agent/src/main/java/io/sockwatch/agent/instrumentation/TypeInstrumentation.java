@@ -1,55 +1,75 @@
 package io.sockwatch.agent.instrumentation;
 
-import io.sockwatch.agent.tracker.ConnectionTracker;
-import io.sockwatch.agent.tracker.SocketInspector;
-import io.sockwatch.agent.tracker.TlsInspector;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.constant.TextConstant;
+import net.bytebuddy.matcher.ElementMatcher;
 
-/** One JDK class that sockwatch instruments: which methods it needs, the advice, and how to read its sockets. */
-public interface TypeInstrumentation {
+/**
+ * One class that sockwatch instruments: its name (it is never referenced as a type, most are not exported), the
+ * methods it must have with the advice for each, and the fields that advice reads.
+ */
+public record TypeInstrumentation(String typeName, List<AdvisedMethod> methods, List<String> requiredFields) {
 
-    /** The JDK class, by name (it is not exported, so it is never referenced as a type). */
-    String typeName();
-
-    /** True for classes that only some JDKs have (legacy paths): their absence is expected, not reported. */
-    default boolean optional() {
-        return false;
+    public TypeInstrumentation {
+        methods = List.copyOf(methods);
+        requiredFields = List.copyOf(requiredFields);
     }
 
-    /** The {@code socket.api} value of connections seen through this class. */
-    String api();
+    public static TypeInstrumentation of(String typeName, AdvisedMethod... methods) {
+        return of(typeName, List.of(), methods);
+    }
 
-    /** Methods that must exist with these exact parameters, or the class is reported as unsupported. */
-    List<MethodSignature> requiredMethods();
+    /** Rows that several classes share (those of a common superclass's API), then this class's own. */
+    public static TypeInstrumentation of(String typeName, List<AdvisedMethod> shared, AdvisedMethod... methods) {
+        List<AdvisedMethod> all = new ArrayList<>(shared);
+        all.addAll(List.of(methods));
+        return new TypeInstrumentation(typeName, all, List.of());
+    }
 
     /** Fields the advice reads, by name; their absence makes the class unsupported. */
-    default List<String> requiredFields() {
-        return List.of();
+    public TypeInstrumentation readingFields(String... fields) {
+        return new TypeInstrumentation(typeName, methods, List.of(fields));
     }
 
-    /**
-     * Other instrumented JDK classes (by name) without which this one's signals would be incomplete: when any of them
-     * is not as expected, this class is left alone too (a connection seen by halves is worse than none).
-     */
-    default List<String> companions() {
-        return List.of();
+    /** The methods and fields {@code type} lacks, described for the report; empty when it is as expected. */
+    public List<String> missingFrom(TypeDescription type) {
+        List<String> missing = new ArrayList<>();
+        for (AdvisedMethod m : methods) {
+            if (type.getDeclaredMethods().filter(m.matcher()).isEmpty()) {
+                missing.add(m.toString());
+            }
+        }
+        for (String field : requiredFields) {
+            if (type.getDeclaredFields().filter(named(field)).isEmpty()) {
+                missing.add("field " + field);
+            }
+        }
+        return missing;
     }
 
-    AsmVisitorWrapper advice();
-
-    /**
-     * How to read this class's sockets, or null when connections are tracked through another class. Called on first
-     * use, not at agent start, so that building it may look up the class's fields.
-     */
-    SocketInspector inspector();
-
-    /** For TLS sockets: how to find the connection underneath and its TLS state. Called on first use. */
-    default TlsInspector tlsInspector() {
-        return null;
-    }
-
-    /** Called when the advice is woven into the class, that is when its shape matched (once per transformation). */
-    default void applied(ConnectionTracker tracker) {
+    /** The advice, one Byte Buddy advice per advice class over all the methods it serves. */
+    AsmVisitorWrapper advice(String api) {
+        Map<Class<?>, ElementMatcher.Junction<MethodDescription>> methodsByAdvice = new LinkedHashMap<>();
+        for (AdvisedMethod m : methods) {
+            ElementMatcher.Junction<MethodDescription> others = methodsByAdvice.get(m.advice());
+            methodsByAdvice.put(m.advice(), others == null ? m.matcher() : others.or(m.matcher()));
+        }
+        // As a stack manipulation: binding the plain value would build Byte Buddy's constant dispatchers (a proxy).
+        Advice.WithCustomMapping mapping = Advice.withCustomMapping()
+                .bind(ModuleApi.class, new TextConstant(api), String.class);
+        List<AsmVisitorWrapper> wrappers = new ArrayList<>();
+        for (Map.Entry<Class<?>, ElementMatcher.Junction<MethodDescription>> e : methodsByAdvice.entrySet()) {
+            wrappers.add(mapping.to(e.getKey()).on(e.getValue()));
+        }
+        return new AsmVisitorWrapper.Compound(wrappers);
     }
 }

@@ -17,8 +17,4 @@ public final class Unsupported {
                     + (cause == null ? "" : " (" + cause + ")"));
         }
     }
-
-    static boolean alreadyReported(String what) {
-        return REPORTED.contains(what);
-    }
 }

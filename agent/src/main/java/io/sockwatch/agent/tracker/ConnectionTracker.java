@@ -3,7 +3,6 @@ package io.sockwatch.agent.tracker;
 import io.sockwatch.agent.classify.ConnectionEnding.Effect;
 import io.sockwatch.agent.classify.FailureTable;
 import io.sockwatch.agent.classify.Operation;
-import io.sockwatch.bootstrap.SocketBridge;
 import io.sockwatch.bootstrap.SocketSignals;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -73,6 +72,22 @@ public final class ConnectionTracker implements SocketSignals {
         lifecycle.start();
     }
 
+    /** Set while the agent's own code runs on a thread (export): connections it opens are not observed. */
+    private final ThreadLocal<Boolean> agentWork = new ThreadLocal<>();
+
+    @Override
+    public void markAgentWork(boolean active) {
+        if (active) {
+            agentWork.set(Boolean.TRUE);
+        } else {
+            agentWork.remove();
+        }
+    }
+
+    private boolean isAgentWork() {
+        return agentWork.get() != null;
+    }
+
     // ---- signals from the bridge --------------------------------------------------------------------------
 
     /**
@@ -110,7 +125,7 @@ public final class ConnectionTracker implements SocketSignals {
     }
 
     private void startConnect(Object socket, Object remote, String api, Thread connecting) {
-        if (stopped || SocketBridge.isAgentWork()) {
+        if (stopped || isAgentWork()) {
             return;
         }
         if (table.get(socket) != null) {
@@ -174,7 +189,7 @@ public final class ConnectionTracker implements SocketSignals {
 
     @Override
     public void acceptEnded(Object listenerSocket, Object socket, Throwable failure, String api) {
-        if (stopped || SocketBridge.isAgentWork()) {
+        if (stopped || isAgentWork()) {
             return;
         }
         if (failure != null) {

@@ -1,23 +1,32 @@
 package io.sockwatch.agent.instrumentation;
 
+import static io.sockwatch.agent.instrumentation.AdvisedMethod.advise;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sockwatch.agent.tracker.SocketInspector;
 import java.nio.ByteBuffer;
 import java.util.List;
-import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import org.junit.jupiter.api.Test;
 
-/** The shape check that decides whether a JDK class is instrumented or reported as unsupported. */
+/**
+ * The shape check that decides whether a JDK class is instrumented or reported as unsupported, and the matcher that
+ * places the advice: both come from the same row.
+ */
 class ShapeCheckTest {
 
-    /** Stands for a JDK class: array, primitive and package-private parameter types. */
+    /** Stands for a JDK class: array, primitive and package-private parameter types, and an overload. */
     @SuppressWarnings("unused")
     static final class Shape {
         private boolean flag;
 
         int read(ByteBuffer[] dsts, int offset, int length) {
+            return 0;
+        }
+
+        int read(ByteBuffer dst) {
             return 0;
         }
 
@@ -28,55 +37,35 @@ class ShapeCheckTest {
     static final class Hidden {
     }
 
-    private static TypeInstrumentation requiring(List<MethodSignature> methods, List<String> fields) {
-        return new TypeInstrumentation() {
-            @Override
-            public String typeName() {
-                return Shape.class.getName();
-            }
+    private static final TypeDescription SHAPE = TypeDescription.ForLoadedType.of(Shape.class);
 
-            @Override
-            public String api() {
-                return "test";
-            }
+    @Test
+    void methodsMatchByExactParameterTypeNames() {
+        TypeInstrumentation ok = TypeInstrumentation.of(Shape.class.getName(),
+                advise(Object.class, "read", "java.nio.ByteBuffer[]", "int", "int"),
+                advise(Object.class, "fail", Hidden.class.getName(), "java.lang.String", "boolean",
+                        "java.lang.Throwable"))
+                .readingFields("flag");
+        assertEquals(List.of(), ok.missingFrom(SHAPE));
 
-            @Override
-            public List<MethodSignature> requiredMethods() {
-                return methods;
-            }
-
-            @Override
-            public List<String> requiredFields() {
-                return fields;
-            }
-
-            @Override
-            public AsmVisitorWrapper advice() {
-                return AsmVisitorWrapper.NoOp.INSTANCE;
-            }
-
-            @Override
-            public SocketInspector inspector() {
-                return null;
-            }
-        };
+        TypeInstrumentation changed = TypeInstrumentation.of(Shape.class.getName(),
+                advise(Object.class, "read", "java.nio.ByteBuffer", "int", "int"),
+                advise(Object.class, "fail", "sun.security.ssl.Alert", "java.lang.String", "boolean",
+                        "java.lang.Throwable"),
+                advise(Object.class, "read", "java.nio.ByteBuffer[]", "int"))
+                .readingFields("flag", "gone");
+        assertEquals(List.of("read(ByteBuffer,int,int)", "fail(Alert,String,boolean,Throwable)",
+                "read(ByteBuffer[],int)", "field gone"), changed.missingFrom(SHAPE));
     }
 
     @Test
-    void methodsMatchByExactParameterTypesGivenAsClassesOrNames() {
-        TypeDescription shape = TypeDescription.ForLoadedType.of(Shape.class);
-        TypeInstrumentation ok = requiring(List.of(
-                new MethodSignature("read", ByteBuffer[].class, int.class, int.class),
-                MethodSignature.withTypeNames("fail", Hidden.class.getName(), "java.lang.String", "boolean",
-                        "java.lang.Throwable")), List.of("flag"));
-        assertEquals(List.of(), Instrumenter.missing(ok, shape));
-
-        TypeInstrumentation changed = requiring(List.of(
-                new MethodSignature("read", ByteBuffer.class, int.class, int.class),
-                MethodSignature.withTypeNames("fail", "sun.security.ssl.Alert", "java.lang.String", "boolean",
-                        "java.lang.Throwable"),
-                new MethodSignature("read", ByteBuffer[].class, int.class)), List.of("flag", "gone"));
-        assertEquals(List.of("read(ByteBuffer,int,int)", "fail(Alert,String,boolean,Throwable)",
-                "read(ByteBuffer[],int)", "field gone"), Instrumenter.missing(changed, shape));
+    void theAdviceGoesExactlyWhereTheShapeCheckLooked() {
+        AdvisedMethod scattering = advise(Object.class, "read", "java.nio.ByteBuffer[]", "int", "int");
+        List<String> matched = SHAPE.getDeclaredMethods().filter(scattering.matcher()).stream()
+                .map(MethodDescription::toString).toList();
+        assertEquals(1, matched.size(), matched::toString);
+        assertTrue(matched.get(0).contains("read(java.nio.ByteBuffer[],int,int)"), matched::toString);
+        assertFalse(SHAPE.getDeclaredMethods().filter(advise(Object.class, "read", "java.nio.ByteBuffer").matcher())
+                .isEmpty());
     }
 }

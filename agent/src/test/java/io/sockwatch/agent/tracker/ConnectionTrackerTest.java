@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sockwatch.agent.classify.Origin;
 import io.sockwatch.agent.classify.Reason;
 import io.sockwatch.agent.classify.Verdict;
-import io.sockwatch.bootstrap.SocketBridge;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -239,11 +238,11 @@ class ConnectionTrackerTest {
         assertEquals(0, t.trackedConnections());
 
         ConnectionTracker t2 = tracker(0, PeerFilter.none());
-        SocketBridge.markAgentWork(true);
+        t2.markAgentWork(true);
         try {
             connected(t2);
         } finally {
-            SocketBridge.markAgentWork(false);
+            t2.markAgentWork(false);
         }
         assertEquals(0, t2.trackedConnections());
         connected(t2);

@@ -25,7 +25,8 @@ public final class AsyncChannelScenarios {
     public static final List<String> ALL = List.of("peer_fin", "peer_fin_future", "linger_reset",
             "client_linger_reset",
             "unread_input_reset", "broken_pipe", "read_timeout", "idle_timeout", "local_close", "async_close",
-            "refused", "half_close", "shutdown_input", "stale_pooled", "use_after_close", "listener_closed");
+            "refused", "half_close", "shutdown_input", "stale_pooled", "use_after_close", "listener_closed",
+            "interrupted_close");
 
     private static final long WAIT = 5;
 
@@ -203,6 +204,22 @@ public final class AsyncChannelScenarios {
                     int clientPort = localPort(client);
                     client.close(); // the pending read fails with AsynchronousCloseException
                     SocketScenarios.expectFailure(() -> read.get(WAIT, TimeUnit.SECONDS));
+                    check(drain(server) == 0, "nothing sent");
+                    server.close();
+                    report(name, clientPort, port);
+                }
+                case "interrupted_close" -> {
+                    // An interrupt never closes an asynchronous channel: a thread that happens to be interrupted
+                    // closing one is an ordinary close.
+                    AsynchronousSocketChannel client = connect(address);
+                    AsynchronousSocketChannel server = listener.accept().get(WAIT, TimeUnit.SECONDS);
+                    int clientPort = localPort(client);
+                    Thread.currentThread().interrupt();
+                    try {
+                        client.close();
+                    } finally {
+                        check(Thread.interrupted(), "the close left the interrupt flag alone");
+                    }
                     check(drain(server) == 0, "nothing sent");
                     server.close();
                     report(name, clientPort, port);

@@ -1,7 +1,10 @@
-package io.sockwatch.agent.instrumentation;
+package io.sockwatch.agent.instrumentation.socket;
 
+import io.sockwatch.agent.instrumentation.PeerStatePoll;
+import io.sockwatch.agent.instrumentation.Unsupported;
 import io.sockwatch.agent.tracker.PeerState;
 import io.sockwatch.agent.tracker.SocketInspector;
+import java.io.FileDescriptor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
@@ -21,50 +24,73 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SocketImplInspector implements SocketInspector {
 
-    private static final VarHandle ADDRESS;
-    private static final VarHandle PORT;
-    private static final VarHandle LOCALPORT;
+    /**
+     * The fields, looked up on first use: registering this inspector at agent start must not load socket classes,
+     * which the agent would then have to retransform.
+     */
+    private static final class Fields {
+        static final VarHandle ADDRESS;
+        static final VarHandle PORT;
+        static final VarHandle LOCALPORT;
+        /** SocketImpl.fd: NioSocketImpl and the legacy impl both keep their descriptor there. */
+        static final VarHandle FD;
+        /** java.net.DelegatingSocketImpl (SOCKS and HTTP CONNECT wrappers) holds the platform implementation. */
+        static final VarHandle DELEGATE;
 
-    static {
-        VarHandle address = null;
-        VarHandle port = null;
-        VarHandle localport = null;
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(SocketImpl.class, MethodHandles.lookup());
-            address = lookup.findVarHandle(SocketImpl.class, "address", InetAddress.class);
-            port = lookup.findVarHandle(SocketImpl.class, "port", int.class);
-            localport = lookup.findVarHandle(SocketImpl.class, "localport", int.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            Unsupported.report("java.net.SocketImpl fields address/port/localport", e);
+        static {
+            VarHandle address = null;
+            VarHandle port = null;
+            VarHandle localport = null;
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(SocketImpl.class, MethodHandles.lookup());
+                address = lookup.findVarHandle(SocketImpl.class, "address", InetAddress.class);
+                port = lookup.findVarHandle(SocketImpl.class, "port", int.class);
+                localport = lookup.findVarHandle(SocketImpl.class, "localport", int.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                Unsupported.report("java.net.SocketImpl fields address/port/localport", e);
+            }
+            ADDRESS = address;
+            PORT = port;
+            LOCALPORT = localport;
+            FD = fdField();
+            DELEGATE = delegateField();
         }
-        ADDRESS = address;
-        PORT = port;
-        LOCALPORT = localport;
-    }
 
-    private static final VarHandle DELEGATE = delegateField();
+        private Fields() {
+        }
 
-    /** java.net.DelegatingSocketImpl (SOCKS and HTTP CONNECT wrappers) holds the platform implementation. */
-    private static VarHandle delegateField() {
-        try {
-            Class<?> type = Class.forName("java.net.DelegatingSocketImpl", false, null);
-            return MethodHandles.privateLookupIn(type, MethodHandles.lookup())
-                    .findVarHandle(type, "delegate", SocketImpl.class);
-        } catch (ClassNotFoundException e) {
-            return null; // not on this JDK: no wrapper to see through
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            Unsupported.report("java.net.DelegatingSocketImpl field delegate (use after close of a socket created "
-                    + "with new Socket() is not reported)", e);
-            return null;
+        private static VarHandle fdField() {
+            try {
+                return MethodHandles.privateLookupIn(SocketImpl.class, MethodHandles.lookup())
+                        .findVarHandle(SocketImpl.class, "fd", FileDescriptor.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                Unsupported.report("java.net.SocketImpl.fd (the close-time peer check is left out)", e);
+                return null;
+            }
+        }
+
+        private static VarHandle delegateField() {
+            try {
+                Class<?> type = Class.forName("java.net.DelegatingSocketImpl", false, null);
+                return MethodHandles.privateLookupIn(type, MethodHandles.lookup())
+                        .findVarHandle(type, "delegate", SocketImpl.class);
+            } catch (ClassNotFoundException e) {
+                return null; // not on this JDK: no wrapper to see through
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                Unsupported.report("java.net.DelegatingSocketImpl field delegate (use after close of a socket "
+                        + "created with new Socket() is not reported)", e);
+                return null;
+            }
         }
     }
 
     @Override
     public Object unwrap(Object socket) {
-        if (DELEGATE == null || !DELEGATE.coordinateTypes().get(0).isInstance(socket)) {
+        VarHandle delegate = Fields.DELEGATE;
+        if (delegate == null || !delegate.coordinateTypes().get(0).isInstance(socket)) {
             return null;
         }
-        return DELEGATE.get(socket);
+        return delegate.get(socket);
     }
 
     /** Per implementation class: the handles of its reader and writer thread fields, or an empty array. */
@@ -72,20 +98,20 @@ final class SocketImplInspector implements SocketInspector {
 
     @Override
     public SocketAddress peer(Object socket) {
-        if (ADDRESS == null) {
+        if (Fields.ADDRESS == null) {
             return null;
         }
-        InetAddress address = (InetAddress) ADDRESS.getVolatile((SocketImpl) socket);
-        int port = (int) PORT.getVolatile((SocketImpl) socket);
+        InetAddress address = (InetAddress) Fields.ADDRESS.getVolatile((SocketImpl) socket);
+        int port = (int) Fields.PORT.getVolatile((SocketImpl) socket);
         return address == null || port <= 0 ? null : new InetSocketAddress(address, port);
     }
 
     @Override
     public SocketAddress local(Object socket) {
-        if (LOCALPORT == null) {
+        if (Fields.LOCALPORT == null) {
             return null;
         }
-        int port = (int) LOCALPORT.getVolatile((SocketImpl) socket);
+        int port = (int) Fields.LOCALPORT.getVolatile((SocketImpl) socket);
         if (port <= 0) {
             return null;
         }
@@ -97,22 +123,10 @@ final class SocketImplInspector implements SocketInspector {
         }
     }
 
-    private static final VarHandle FD = fdField();
-
-    /** SocketImpl.fd: NioSocketImpl and the legacy impl both keep their descriptor there. */
-    private static VarHandle fdField() {
-        try {
-            return MethodHandles.privateLookupIn(SocketImpl.class, MethodHandles.lookup())
-                    .findVarHandle(SocketImpl.class, "fd", java.io.FileDescriptor.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            Unsupported.report("java.net.SocketImpl.fd (the close-time peer check is left out)", e);
-            return null;
-        }
-    }
-
     @Override
     public PeerState peerState(Object socket) {
-        return FD == null ? PeerState.UNKNOWN : PeerStatePoll.of((java.io.FileDescriptor) FD.getVolatile(socket));
+        VarHandle fd = Fields.FD;
+        return fd == null ? PeerState.UNKNOWN : PeerStatePoll.of((FileDescriptor) fd.getVolatile(socket));
     }
 
     @Override

@@ -1,55 +1,29 @@
-package io.sockwatch.agent.instrumentation;
+package io.sockwatch.agent.instrumentation.socket;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.sockwatch.agent.instrumentation.AdvisedMethod.advise;
 
-import io.sockwatch.agent.tracker.SocketInspector;
+import io.sockwatch.agent.instrumentation.TypeInstrumentation;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.net.Socket;
-import java.util.List;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
 
 /**
  * {@code java.net.Socket}: asking a closed socket for its streams fails here ("Socket is closed") without
  * reaching the SocketImpl, so this is where that use after close is seen. It is reported against the socket's
  * implementation, which is what the tracker knows.
  */
-public final class SocketInstrumentation implements TypeInstrumentation {
+final class SocketInstrumentation {
 
-    @Override
-    public String typeName() {
-        return "java.net.Socket";
-    }
+    static final TypeInstrumentation TYPE = TypeInstrumentation.of("java.net.Socket",
+            advise(GetInputStream.class, "getInputStream"),
+            advise(GetOutputStream.class, "getOutputStream"))
+            .readingFields("impl");
 
-    @Override
-    public String api() {
-        return NioSocketImplInstrumentation.API;
-    }
-
-    @Override
-    public List<MethodSignature> requiredMethods() {
-        return List.of(new MethodSignature("getInputStream"), new MethodSignature("getOutputStream"));
-    }
-
-    @Override
-    public List<String> requiredFields() {
-        return List.of("impl");
+    private SocketInstrumentation() {
     }
 
     // The advice takes `this` as Object: Byte Buddy reads advice signatures reflectively, and naming Socket there
     // would load java.net.Socket from inside its own transformation (a ClassCircularityError).
-    @Override
-    public AsmVisitorWrapper advice() {
-        return new AsmVisitorWrapper.Compound(
-                Advice.to(GetInputStream.class).on(named("getInputStream").and(takesArguments(0))),
-                Advice.to(GetOutputStream.class).on(named("getOutputStream").and(takesArguments(0))));
-    }
-
-    @Override
-    public SocketInspector inspector() {
-        return null; // connections are tracked by their SocketImpl
-    }
 
     static final class GetInputStream {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

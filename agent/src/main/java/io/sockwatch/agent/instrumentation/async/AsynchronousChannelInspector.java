@@ -1,5 +1,7 @@
-package io.sockwatch.agent.instrumentation;
+package io.sockwatch.agent.instrumentation.async;
 
+import io.sockwatch.agent.instrumentation.PeerStatePoll;
+import io.sockwatch.agent.instrumentation.Unsupported;
 import io.sockwatch.agent.tracker.PeerState;
 import io.sockwatch.agent.tracker.SocketInspector;
 import java.io.FileDescriptor;

@@ -1,0 +1,64 @@
+package io.sockwatch.agent.instrumentation;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * One row of a {@link TypeInstrumentation}: the advice woven into one method, named with its exact parameter types.
+ * The same row is the shape check (the JDK class must have this method) and the Byte Buddy matcher (where the
+ * advice goes), so each method is written once.
+ *
+ * @param parameterTypes by name, never as classes, so that no JDK class is loaded to describe it and a package-private
+ *                       type ({@code sun.security.ssl.Alert}) can be named: binary names, arrays as {@code byte[]}
+ */
+public record AdvisedMethod(Class<?> advice, String name, List<String> parameterTypes) {
+
+    public AdvisedMethod {
+        parameterTypes = List.copyOf(parameterTypes);
+    }
+
+    /** {@code advise(Close.class, "close")}, {@code advise(Read.class, "read", "byte[]", "int", "int")}. */
+    public static AdvisedMethod advise(Class<?> advice, String name, String... parameterTypes) {
+        return new AdvisedMethod(advice, name, List.of(parameterTypes));
+    }
+
+    /** The declared method this row names, compared by type names: matching never loads the JDK class. */
+    public ElementMatcher.Junction<MethodDescription> matcher() {
+        return named(name).and(new ParameterTypes(parameterTypes));
+    }
+
+    /** A class rather than a lambda: each lambda costs a class spun at agent start. */
+    private static final class ParameterTypes extends ElementMatcher.Junction.AbstractBase<MethodDescription> {
+        private final List<String> names;
+
+        ParameterTypes(List<String> names) {
+            this.names = names;
+        }
+
+        @Override
+        public boolean matches(MethodDescription method) {
+            List<TypeDescription> types = method.getParameters().asTypeList().asErasures();
+            if (types.size() != names.size()) {
+                return false;
+            }
+            for (int i = 0; i < types.size(); i++) {
+                if (!types.get(i).getActualName().equals(names.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** {@code read(ByteBuffer[],int,int)}, {@code fatal(Alert,String,boolean,Throwable)}: for the report. */
+    @Override
+    public String toString() {
+        return name + parameterTypes.stream().map(t -> t.substring(t.lastIndexOf('.') + 1))
+                .collect(Collectors.joining(",", "(", ")"));
+    }
+}

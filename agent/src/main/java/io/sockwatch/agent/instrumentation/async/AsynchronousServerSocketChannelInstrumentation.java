@@ -1,0 +1,37 @@
+package io.sockwatch.agent.instrumentation.async;
+
+import static io.sockwatch.agent.instrumentation.AdvisedMethod.advise;
+
+import io.sockwatch.agent.instrumentation.TypeInstrumentation;
+import io.sockwatch.bootstrap.AsyncSignals;
+import io.sockwatch.bootstrap.SocketBridge;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * {@code sun.nio.ch.UnixAsynchronousServerSocketChannelImpl}: an accept completes at once in {@code implAccept},
+ * later in {@code onEvent} on the group's event thread, or fails in {@code implClose} (the listener was closed with
+ * an accept pending). Like the socket channel's operations, each announces the accept on its thread and the
+ * hand-over point reports the accepted channel (a SERVER connection) or the failure (a listener span).
+ */
+final class AsynchronousServerSocketChannelInstrumentation {
+
+    static final TypeInstrumentation TYPE = TypeInstrumentation.of("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl",
+            advise(AcceptCompletion.class, "implAccept", "java.lang.Object", "java.nio.channels.CompletionHandler"),
+            advise(AcceptCompletion.class, "onEvent", "int", "boolean"),
+            advise(AcceptCompletion.class, "implClose"));
+
+    private AsynchronousServerSocketChannelInstrumentation() {
+    }
+
+    static final class AcceptCompletion {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object self) {
+            SocketBridge.asyncBegin(self, AsyncSignals.ACCEPT);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit() {
+            SocketBridge.asyncEnd();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.sockwatch.agent.instrumentation;
+
+import static io.sockwatch.agent.instrumentation.AdvisedMethod.advise;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sockwatch.agent.tracker.ConnectionTracker;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
+import org.junit.jupiter.api.Test;
+
+/** The shape checks the installer makes before touching a JDK class, run against the JDK of the build. */
+class AgentInstallerTest {
+
+    private static final TypePool JDK = TypePool.Default.of(ClassFileLocator.ForClassLoader.ofSystemLoader());
+
+    @Test
+    void everyClassOfThisJdkIsAsExpected() {
+        for (SocketModule module : AgentInstaller.modules()) {
+            for (TypeInstrumentation type : module.types()) {
+                TypePool.Resolution resolution = JDK.describe(type.typeName());
+                if (module.isOptional() && !resolution.isResolved()) {
+                    continue;
+                }
+                assertTrue(resolution.isResolved(), type.typeName());
+                assertEquals(List.of(), AgentInstaller.missing(module, type, resolution.resolve()), type.typeName());
+            }
+        }
+    }
+
+    @Test
+    void eachClassIsInstrumentedByOneModuleAndEachMethodByOneRow() {
+        Set<String> types = new HashSet<>();
+        for (SocketModule module : AgentInstaller.modules()) {
+            for (TypeInstrumentation type : module.types()) {
+                assertTrue(types.add(type.typeName()), type.typeName());
+                Set<String> methods = new HashSet<>();
+                for (AdvisedMethod m : type.methods()) {
+                    assertTrue(methods.add(m.toString()), type.typeName() + "." + m);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theAsynchronousChannelClassesStandOrFallTogether() {
+        List<String> group = List.of("sun.nio.ch.UnixAsynchronousSocketChannelImpl",
+                "sun.nio.ch.AsynchronousSocketChannelImpl", "sun.nio.ch.Invoker", "sun.nio.ch.PendingFuture",
+                "sun.nio.ch.CompletedFuture");
+        SocketModule async = AgentInstaller.modules().stream()
+                .filter(m -> m.api().equals("java.nio.channels.AsynchronousSocketChannel")).findFirst().orElseThrow();
+        assertEquals(group, async.core().stream().map(TypeInstrumentation::typeName).toList());
+        assertEquals(List.of("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl"), async.types().stream()
+                .map(TypeInstrumentation::typeName).filter(t -> !group.contains(t)).toList());
+        for (SocketModule module : AgentInstaller.modules()) {
+            if (!module.api().equals(async.api())) {
+                assertEquals(List.of(), module.core(), module.api());
+            }
+        }
+    }
+
+    @Test
+    void aCoreClassThatDiffersLeavesTheWholeModuleAlone() {
+        TypeInstrumentation gone = TypeInstrumentation.of("sun.nio.ch.NoSuchClass");
+        TypeInstrumentation changed = TypeInstrumentation.of("sun.nio.ch.Invoker",
+                advise(Object.class, "invokeUnchecked", "int"));
+        TypeInstrumentation fine = TypeInstrumentation.of("sun.nio.ch.PendingFuture",
+                advise(Object.class, "setResult", "java.lang.Object"));
+        TypeInstrumentation extra = TypeInstrumentation.of("sun.nio.ch.CompletedFuture",
+                advise(Object.class, "gone"));
+        SocketModule module = module(List.of(gone, changed, fine), extra);
+
+        assertEquals(List.of("class sun.nio.ch.NoSuchClass", "sun.nio.ch.Invoker.invokeUnchecked(int)"),
+                AgentInstaller.missing(module, fine, JDK.describe(fine.typeName()).resolve()));
+        assertEquals(List.of("gone()", "class sun.nio.ch.NoSuchClass", "sun.nio.ch.Invoker.invokeUnchecked(int)"),
+                AgentInstaller.missing(module, extra, JDK.describe(extra.typeName()).resolve()));
+        // The core does not stand or fall with the other classes.
+        assertEquals(List.of(), AgentInstaller.missing(module(List.of(fine), extra), fine,
+                JDK.describe(fine.typeName()).resolve()));
+    }
+
+    private static SocketModule module(List<TypeInstrumentation> core, TypeInstrumentation... others) {
+        return new SocketModule("test", core, others) {
+            @Override
+            protected void register(ConnectionTracker tracker) {
+            }
+        };
+    }
+}
