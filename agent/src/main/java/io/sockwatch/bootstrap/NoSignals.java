@@ -11,10 +11,6 @@ final class NoSignals implements SocketSignals, AsyncSignals {
     }
 
     @Override
-    public void markAgentWork(boolean active) {
-    }
-
-    @Override
     public void connectStarted(Object socket, Object remote, int timeoutMillis, String api) {
     }
 

@@ -28,9 +28,6 @@ public final class SocketBridge {
         async = operations == null ? NoSignals.INSTANCE : operations;
     }
 
-    public static void markAgentWork(boolean active) {
-        signals.markAgentWork(active);
-    }
 
     public static void connectStarted(Object socket, Object remote, int timeoutMillis, String api) {
         signals.connectStarted(socket, remote, timeoutMillis, api);

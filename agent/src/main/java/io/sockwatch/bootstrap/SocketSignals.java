@@ -11,12 +11,6 @@ import java.nio.ByteBuffer;
  */
 public interface SocketSignals {
 
-    /**
-     * The agent's own work (export) starts ({@code active} true) or ends on this thread: connections it opens
-     * meanwhile are not observed.
-     */
-    void markAgentWork(boolean active);
-
     /** A connect attempt starts; {@code remote} is the SocketAddress the application asked for. */
     void connectStarted(Object socket, Object remote, int timeoutMillis, String api);
 

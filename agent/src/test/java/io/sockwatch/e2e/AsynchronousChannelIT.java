@@ -75,7 +75,7 @@ class AsynchronousChannelIT {
                 server("local_close", "close", "close")));
         s.put("use_after_close", new Sides(client("local_close", "close", "close").event("socket.use_after_close"),
                 server("peer_fin", "eof", "read")));
-        s.put("interrupted_close", new Scenario(client("local_close", "close", "close").event("socket.close"),
+        s.put("interrupted_close", new Sides(client("local_close", "close", "close").event("socket.close"),
                 server("peer_fin", "eof", "read")));
         return s;
     }

@@ -3,9 +3,8 @@ package io.sockwatch.agent.export;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import io.sockwatch.bootstrap.SocketBridge;
+import io.sockwatch.agent.tracker.AgentWork;
 import java.util.Collection;
-import java.util.function.Supplier;
 
 /**
  * Marks the exporting thread as sockwatch's own while the wrapped exporter runs, so that connections the
@@ -22,12 +21,12 @@ final class AgentWorkSpanExporter implements SpanExporter {
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-        return asAgentWork(() -> delegate.export(spans));
+        return AgentWork.run(() -> delegate.export(spans));
     }
 
     @Override
     public CompletableResultCode flush() {
-        return asAgentWork(delegate::flush);
+        return AgentWork.run(delegate::flush);
     }
 
     /**
@@ -41,18 +40,7 @@ final class AgentWorkSpanExporter implements SpanExporter {
     }
 
     CompletableResultCode shutdownExporter() {
-        return asAgentWork(delegate::shutdown);
-    }
-
-    /** The export thread stays marked afterwards; any other thread is unmarked again. */
-    static <T> T asAgentWork(Supplier<T> work) {
-        boolean was = SocketBridge.isAgentWork();
-        SocketBridge.markAgentWork(true);
-        try {
-            return work.get();
-        } finally {
-            SocketBridge.markAgentWork(was);
-        }
+        return AgentWork.run(delegate::shutdown);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sockwatch.agent.export;
 
+import io.sockwatch.agent.tracker.AgentWork;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -32,7 +33,7 @@ final class ExporterProbe {
             return lastResult;
         }
         ExporterEndpoints.Endpoint e = endpoints.get(0);
-        lastResult = AgentWorkSpanExporter.asAgentWork(() -> {
+        lastResult = AgentWork.run(() -> {
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(e.host(), e.port()), CONNECT_TIMEOUT_MILLIS);
                 return null;

@@ -2,7 +2,7 @@ package io.sockwatch.agent.export;
 
 import io.sockwatch.agent.tracker.ConnectionListener;
 import io.sockwatch.agent.tracker.ConnectionState;
-import io.sockwatch.bootstrap.SocketBridge;
+import io.sockwatch.agent.tracker.AgentWork;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -60,7 +60,7 @@ public final class SpanPipeline implements ConnectionListener {
     }
 
     private void run(Supplier<Telemetry> start, Function<Telemetry, ConnectionSpans> spans, Consumer<String> warn) {
-        SocketBridge.markAgentWork(true); // whatever the SDK connects to from here is never observed
+        AgentWork.mark(true); // whatever the SDK connects to from here is never observed
         ConnectionSpans writer = null;
         SpanDelivery delivery = null;
         try {

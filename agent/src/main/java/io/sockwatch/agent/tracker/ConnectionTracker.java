@@ -73,21 +73,6 @@ public final class ConnectionTracker implements SocketSignals {
     }
 
     /** Set while the agent's own code runs on a thread (export): connections it opens are not observed. */
-    private final ThreadLocal<Boolean> agentWork = new ThreadLocal<>();
-
-    @Override
-    public void markAgentWork(boolean active) {
-        if (active) {
-            agentWork.set(Boolean.TRUE);
-        } else {
-            agentWork.remove();
-        }
-    }
-
-    private boolean isAgentWork() {
-        return agentWork.get() != null;
-    }
-
     // ---- signals from the bridge --------------------------------------------------------------------------
 
     /**
@@ -125,7 +110,7 @@ public final class ConnectionTracker implements SocketSignals {
     }
 
     private void startConnect(Object socket, Object remote, String api, Thread connecting) {
-        if (stopped || isAgentWork()) {
+        if (stopped || AgentWork.isActive()) {
             return;
         }
         if (table.get(socket) != null) {
@@ -189,7 +174,7 @@ public final class ConnectionTracker implements SocketSignals {
 
     @Override
     public void acceptEnded(Object listenerSocket, Object socket, Throwable failure, String api) {
-        if (stopped || isAgentWork()) {
+        if (stopped || AgentWork.isActive()) {
             return;
         }
         if (failure != null) {

@@ -238,11 +238,11 @@ class ConnectionTrackerTest {
         assertEquals(0, t.trackedConnections());
 
         ConnectionTracker t2 = tracker(0, PeerFilter.none());
-        t2.markAgentWork(true);
+        AgentWork.mark(true);
         try {
             connected(t2);
         } finally {
-            t2.markAgentWork(false);
+            AgentWork.mark(false);
         }
         assertEquals(0, t2.trackedConnections());
         connected(t2);
