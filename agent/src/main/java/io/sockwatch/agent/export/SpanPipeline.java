@@ -21,6 +21,8 @@ public final class SpanPipeline implements ConnectionListener {
     private final ArrayBlockingQueue<Object> queue;
     /** Put in the queue at exit so that a waiting worker starts on the last spans at once. */
     private static final Object WAKE_UP = new Object();
+    /** How often the export thread looks at the clock for batches and retries that fell due. */
+    private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private final DeliveryLedger ledger;
     private final boolean exporting;
     private final Thread worker;
@@ -76,23 +78,22 @@ public final class SpanPipeline implements ConnectionListener {
             warn.accept("sockwatch: OpenTelemetry did not start (" + e + "); no spans are exported");
         }
         started = true;
+        long lastTick = System.nanoTime();
         while (true) {
-            long now = System.nanoTime();
             Object next = stopping ? queue.poll() : await(delivery == null
-                    ? TimeUnit.MILLISECONDS.toNanos(100) : delivery.nanosUntilWork(now));
-            if (next == WAKE_UP) {
-                continue;
+                    ? TICK_NANOS : delivery.nanosUntilWork(System.nanoTime()));
+            if (next == null && stopping) {
+                break;
             }
-            if (next == null) {
-                if (stopping) {
-                    break;
-                }
-                if (delivery != null) {
-                    delivery.tick(System.nanoTime());
-                }
-                continue;
+            if (next instanceof ConnectionState ended) {
+                write(writer, delivery, ended);
             }
-            write(writer, delivery, (ConnectionState) next);
+            // Also under a steady stream of endings: a partial batch and a retry fall due by the clock.
+            long now = System.nanoTime();
+            if (delivery != null && (next == null || now - lastTick >= TICK_NANOS)) {
+                delivery.tick(now);
+                lastTick = now;
+            }
         }
         if (delivery != null) {
             delivery.finish(deadlineNanos);
@@ -132,7 +133,6 @@ public final class SpanPipeline implements ConnectionListener {
         deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         stopping = true;
         queue.offer(WAKE_UP); // a full queue needs no waking
-
         try {
             worker.join(Math.max(1, millis));
         } catch (InterruptedException e) {
