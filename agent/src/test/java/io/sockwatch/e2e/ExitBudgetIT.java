@@ -112,7 +112,8 @@ class ExitBudgetIT {
     void aCollectorThatAcceptsAndNeverAnswers(Path jdk) throws Exception {
         // The kernel completes the handshake into the backlog; nobody ever accepts, reads or answers.
         try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            assertBoundedExitAndOneLine(jdk, "black hole", "http://127.0.0.1:" + blackHole.getLocalPort() + "/v1/traces",
+            assertBoundedExitAndOneLine(jdk, "black hole",
+                    "http://127.0.0.1:" + blackHole.getLocalPort() + "/v1/traces",
                     "not answered by the collector within the exit budget");
         }
     }
@@ -120,24 +121,23 @@ class ExitBudgetIT {
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource("jdks")
     void aCollectorThatAnswers503(Path jdk) throws Exception {
-        HttpServer unavailable = server(0, 503);
-        try {
-            assertBoundedExitAndOneLine(jdk, "503", "http://127.0.0.1:" + unavailable.getAddress().getPort() + "/v1/traces",
-                    "rejected by the collector with HTTP status 503");
-        } finally {
-            unavailable.stop(0);
-        }
+        againstAnHttpServer(jdk, "503", 0, 503, "rejected by the collector with HTTP status 503");
     }
 
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource("jdks")
     void aCollectorThatTakesFiveSecondsPerRequest(Path jdk) throws Exception {
-        HttpServer slow = server(5_000, 200);
+        againstAnHttpServer(jdk, "5 s per request", 5_000, 200, "not answered by the collector within the exit budget");
+    }
+
+    private static void againstAnHttpServer(Path jdk, String fault, long delayMillis, int status, String reason)
+            throws Exception {
+        HttpServer collector = server(delayMillis, status);
         try {
-            assertBoundedExitAndOneLine(jdk, "5 s per request", "http://127.0.0.1:" + slow.getAddress().getPort() + "/v1/traces",
-                    "not answered by the collector within the exit budget");
+            assertBoundedExitAndOneLine(jdk, fault,
+                    "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces", reason);
         } finally {
-            slow.stop(0);
+            collector.stop(0);
         }
     }
 
