@@ -14,9 +14,16 @@ import java.util.Collection;
 final class AgentWorkSpanExporter implements SpanExporter {
 
     private final SpanExporter delegate;
+    private final boolean sendsToACollector;
 
-    AgentWorkSpanExporter(SpanExporter delegate) {
+    AgentWorkSpanExporter(SpanExporter delegate, boolean sendsToACollector) {
         this.delegate = delegate;
+        this.sendsToACollector = sendsToACollector;
+    }
+
+    /** False for the exporters that write to the console: nothing to warm up or to be unreachable. */
+    boolean sendsToACollector() {
+        return sendsToACollector;
     }
 
     @Override

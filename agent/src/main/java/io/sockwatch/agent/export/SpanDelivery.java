@@ -91,12 +91,13 @@ final class SpanDelivery implements SpanProcessor {
     }
 
     /**
-     * Sends an empty request once, right after start, while the application runs: the exporter's HTTP client
-     * and encoders are then warm when the last spans must leave within the exit budget. Nothing is counted.
+     * Sends an empty request to the collectors once, right after start, while the application runs: the exporter's
+     * HTTP client and encoders are then warm when the last spans must leave within the exit budget, and an
+     * unreachable collector is known early. Nothing is counted.
      */
-    void warmUp() {
+    void warmUp(SpanExporter collectors) {
         if (inFlight.tryAcquire()) {
-            export(List.of(), 0);
+            export(collectors, List.of(), 0);
         }
     }
 
@@ -156,11 +157,15 @@ final class SpanDelivery implements SpanProcessor {
         export(spans, attempt);
     }
 
-    /** Exports with a slot already taken; the slot is given back when the collector answers. */
     private void export(List<SpanData> spans, int attempt) {
+        export(exporter, spans, attempt);
+    }
+
+    /** Exports with a slot already taken; the slot is given back when the collector answers. */
+    private void export(SpanExporter to, List<SpanData> spans, int attempt) {
         CompletableResultCode result;
         try {
-            result = exporter.export(spans);
+            result = to.export(spans);
         } catch (Throwable t) {
             result = CompletableResultCode.ofExceptionalFailure(t);
         }

@@ -71,7 +71,7 @@ public final class SpanPipeline implements ConnectionListener {
             writer = spans.apply(t);
             delivery = t.delivery();
             if (delivery != null) {
-                delivery.warmUp();
+                delivery.warmUp(t.collectors());
             }
             this.delivery = delivery;
         } catch (Throwable e) {

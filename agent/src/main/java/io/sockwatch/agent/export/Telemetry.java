@@ -110,7 +110,8 @@ public final class Telemetry {
                         return Map.of();
                     })
                     .addSpanExporterCustomizer((exporter, config) -> {
-                        AgentWorkSpanExporter own = new AgentWorkSpanExporter(withoutJul(exporter));
+                        AgentWorkSpanExporter own = new AgentWorkSpanExporter(withoutJul(exporter),
+                                !writesToTheConsole(exporter));
                         exporters.add(own);
                         return own;
                     })
@@ -163,6 +164,11 @@ public final class Telemetry {
         return exporter;
     }
 
+    private static boolean writesToTheConsole(SpanExporter exporter) {
+        return exporter instanceof LoggingSpanExporter || exporter instanceof OtlpJsonLoggingSpanExporter
+                || exporter.getClass().getSimpleName().startsWith("OtlpStdout");
+    }
+
     private static boolean mentionsServiceName(String resourceAttributes) {
         return resourceAttributes != null && resourceAttributes.matches("(^|.*,)\\s*service\\.name\\s*=.*");
     }
@@ -180,6 +186,17 @@ public final class Telemetry {
     @Override
     public String toString() {
         return sdk.toString();
+    }
+
+    /** The exporters that send to a collector over the network: what the warm-up request goes to. */
+    SpanExporter collectors() {
+        List<SpanExporter> remote = new ArrayList<>();
+        for (AgentWorkSpanExporter e : exporters) {
+            if (e.sendsToACollector()) {
+                remote.add(e);
+            }
+        }
+        return SpanExporter.composite(remote);
     }
 
     /** Where ended spans go; null when no trace exporter is configured. */

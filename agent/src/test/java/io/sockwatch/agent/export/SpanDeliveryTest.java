@@ -186,7 +186,7 @@ class SpanDeliveryTest {
     @Test
     void theWarmUpIsNeitherDeliveredNorLost() {
         SpanDelivery delivery = delivery(4);
-        delivery.warmUp();
+        delivery.warmUp(exporter);
         assertEquals(1, exporter.batches.size());
         assertTrue(exporter.batches.get(0).isEmpty());
         assertEquals(0, ledger.deliveredCount());
