@@ -26,9 +26,7 @@ final class SdkLog extends Handler {
     /** Routes the SDK's loggers here; {@code debug} is null unless sockwatch.debug is on. */
     static synchronized void install(Consumer<String> debug) {
         SdkLog handler = new SdkLog(debug);
-        // The SDK is relocated inside the agent jar: its loggers are named after its relocated package.
-        String api = OpenTelemetry.class.getPackageName();
-        Logger root = Logger.getLogger(api.substring(0, api.lastIndexOf('.')));
+        Logger root = Logger.getLogger(loggerRoot(OpenTelemetry.class.getPackageName()));
         root.setUseParentHandlers(false);
         for (Handler h : root.getHandlers()) {
             if (h instanceof SdkLog) {
@@ -38,6 +36,21 @@ final class SdkLog extends Handler {
         root.addHandler(handler);
         root.setLevel(debug == null ? Level.WARNING : Level.INFO);
         sdkRoot = root;
+    }
+
+    /**
+     * The SDK and OkHttp are relocated inside the agent jar, their loggers named after their relocated packages:
+     * the root of all of them is the relocation prefix ({@code io.sockwatch.shaded}); unrelocated (unit tests),
+     * the SDK's own package.
+     */
+    static String loggerRoot(String apiPackage) {
+        String[] parts = apiPackage.split("\\.");
+        for (int i = 1; i + 1 < parts.length; i++) {
+            if (parts[i].equals("io") && parts[i + 1].equals("opentelemetry")) {
+                return String.join(".", java.util.Arrays.copyOf(parts, i));
+            }
+        }
+        return apiPackage.substring(0, apiPackage.lastIndexOf('.'));
     }
 
     @Override
