@@ -104,15 +104,15 @@ final class LoopbackCapture implements AutoCloseable {
             return List.of();
         }
 
-        /** The last data segment before the first FIN or RST, or null. */
-        Packet lastDataBeforeEnd() {
+        /** The last data segment {@code from} sent up to the first FIN or RST (which may carry data), or null. */
+        Packet lastDataBeforeEnd(Side from) {
             Packet last = null;
             for (Packet p : packets) {
-                if (p.fin() || p.rst()) {
-                    return p.length() > 0 ? p : last;
-                }
-                if (p.length() > 0) {
+                if (p.from() == from && p.length() > 0) {
                     last = p;
+                }
+                if (p.fin() || p.rst()) {
+                    break;
                 }
             }
             return last;
