@@ -99,10 +99,6 @@ final class LocalDaemon implements AutoCloseable {
         return dir;
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     /** Sends the stop signal to our PID, waits 15 s, then kills; then removes the temp dir. */
     @Override
     public void close() throws IOException, InterruptedException {
