@@ -111,7 +111,17 @@ public final class AgentJvm {
 
     /** Puts the third-party libraries the build copied for the ITs (Jetty, Netty...) on the class path. */
     public AgentJvm withThirdPartyLibraries() throws IOException {
-        Path dir = Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs") + "-thirdparty");
+        return withCopiedLibraries("-thirdparty");
+    }
+
+    /** Puts the client libraries the build copied for RealServersIT (pgjdbc, HikariCP, Jedis, HttpClient 5) on the
+     * class path. */
+    public AgentJvm withRealServerClients() throws IOException {
+        return withCopiedLibraries("-realservers");
+    }
+
+    private AgentJvm withCopiedLibraries(String suffix) throws IOException {
+        Path dir = Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs") + suffix);
         try (Stream<Path> jars = Files.list(dir)) {
             jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(this::classpath);
         }
