@@ -13,7 +13,7 @@ import io.sockwatch.agent.classify.Verdict;
 import io.sockwatch.agent.tracker.ConnectionEvent;
 import io.sockwatch.agent.tracker.ConnectionListener;
 import io.sockwatch.agent.tracker.ConnectionState;
-import io.sockwatch.agent.tracker.Kind;
+import io.sockwatch.agent.tracker.Role;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -53,12 +53,12 @@ public final class ConnectionSpans implements ConnectionListener {
         if (verdict == null || (errorsOnly && !verdict.origin().isError())) {
             return false;
         }
-        SpanBuilder builder = tracer.spanBuilder(c.kind() == Kind.LISTENER ? LISTENER_SPAN_NAME : SPAN_NAME)
+        SpanBuilder builder = tracer.spanBuilder(c.role() == Role.LISTENER ? LISTENER_SPAN_NAME : SPAN_NAME)
                 .setNoParent()
-                .setSpanKind(switch (c.kind()) {
+                .setSpanKind(switch (c.role()) {
                     case CLIENT -> SpanKind.CLIENT;
                     case SERVER -> SpanKind.SERVER;
-                    default -> SpanKind.INTERNAL;
+                    case LISTENER -> SpanKind.INTERNAL;
                 })
                 .setStartTimestamp(c.startEpochNanos(), TimeUnit.NANOSECONDS)
                 .setAllAttributes(attributes(c, verdict));

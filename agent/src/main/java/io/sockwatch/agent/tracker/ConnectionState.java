@@ -22,7 +22,7 @@ public final class ConnectionState {
     static final int MAX_EVENTS = 32;
 
     private final String api;
-    private final Kind kind;
+    private final Role role;
     private final long startNanos;
     private final String requestedHost;
     private final int requestedPort;
@@ -61,9 +61,9 @@ public final class ConnectionState {
     /** Set by the table; lets the tracker drop the entry without holding the socket. */
     ConnectionTable.Ref tableRef;
 
-    ConnectionState(String api, Kind kind, long startNanos, String requestedHost, int requestedPort) {
+    ConnectionState(String api, Role role, long startNanos, String requestedHost, int requestedPort) {
         this.api = api;
-        this.kind = kind;
+        this.role = role;
         this.startNanos = startNanos;
         this.lastIoNanos = startNanos;
         this.requestedHost = requestedHost;
@@ -85,8 +85,8 @@ public final class ConnectionState {
         return api;
     }
 
-    public Kind kind() {
-        return kind;
+    public Role role() {
+        return role;
     }
 
     public long startEpochNanos() {

@@ -135,7 +135,7 @@ public final class ConnectionTracker implements SocketSignals {
         } else if (remote instanceof SocketAddress other) {
             peer = other;
         }
-        ConnectionState state = new ConnectionState(api, Kind.CLIENT, System.nanoTime(), host, port);
+        ConnectionState state = new ConnectionState(api, Role.CLIENT, System.nanoTime(), host, port);
         synchronized (state) {
             state.setPeer(peer);
             state.connectingThread = connecting;
@@ -189,7 +189,7 @@ public final class ConnectionTracker implements SocketSignals {
         if (peer instanceof InetSocketAddress isa && settings.excluded().excludes(null, isa.getAddress(), isa.getPort())) {
             return;
         }
-        ConnectionState state = new ConnectionState(api, Kind.SERVER, System.nanoTime(), null, 0);
+        ConnectionState state = new ConnectionState(api, Role.SERVER, System.nanoTime(), null, 0);
         synchronized (state) {
             state.setPeer(peer);
             state.setLocal(inspector == null ? null : inspector.local(socket));
@@ -239,7 +239,7 @@ public final class ConnectionTracker implements SocketSignals {
             return;
         }
         long now = System.nanoTime();
-        ConnectionState state = new ConnectionState(api, Kind.LISTENER, now, null, 0);
+        ConnectionState state = new ConnectionState(api, Role.LISTENER, now, null, 0);
         synchronized (state) {
             SocketInspector inspector = inspectors.get(api);
             try {

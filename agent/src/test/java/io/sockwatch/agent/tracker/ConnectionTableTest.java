@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionTableTest {
 
     private static ConnectionState state() {
-        return new ConnectionState("test", Kind.CLIENT, System.nanoTime(), null, 0);
+        return new ConnectionState("test", Role.CLIENT, System.nanoTime(), null, 0);
     }
 
     @Test

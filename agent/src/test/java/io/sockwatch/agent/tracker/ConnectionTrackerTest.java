@@ -99,7 +99,7 @@ class ConnectionTrackerTest {
         assertEquals(LOCAL, s.local());
         assertEquals("localhost", s.requestedHost());
         assertEquals(8080, s.requestedPort());
-        assertEquals(Kind.CLIENT, s.kind());
+        assertEquals(Role.CLIENT, s.role());
     }
 
     @Test
@@ -223,7 +223,7 @@ class ConnectionTrackerTest {
         t.acceptEnded(new Object(), socket, null, API);
         t.closing(socket);
         ConnectionState s = next();
-        assertEquals(Kind.SERVER, s.kind());
+        assertEquals(Role.SERVER, s.role());
         assertEquals(PEER, s.peer());
         assertVerdict(s, Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
     }
@@ -313,7 +313,7 @@ class ConnectionTrackerTest {
         t.closing(channel);
         ConnectionState s = next();
         assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "read");
-        assertEquals(Kind.CLIENT, s.kind());
+        assertEquals(Role.CLIENT, s.role());
         assertEquals(LOCAL, s.local());
         assertEquals("localhost", s.requestedHost());
         assertEquals(4, s.bytesRead());

@@ -129,6 +129,6 @@ class TlsHellosTest {
     }
 
     private static ConnectionState state() {
-        return new ConnectionState("test", Kind.SERVER, System.nanoTime(), null, 0);
+        return new ConnectionState("test", Role.SERVER, System.nanoTime(), null, 0);
     }
 }
