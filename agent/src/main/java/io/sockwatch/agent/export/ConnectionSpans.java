@@ -11,7 +11,6 @@ import io.sockwatch.agent.classify.Origin;
 import io.sockwatch.agent.classify.Reason;
 import io.sockwatch.agent.classify.Verdict;
 import io.sockwatch.agent.tracker.ConnectionEvent;
-import io.sockwatch.agent.tracker.ConnectionListener;
 import io.sockwatch.agent.tracker.ConnectionState;
 import io.sockwatch.agent.tracker.Role;
 import java.net.Inet6Address;
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The span is built after the fact with the connection's own start and end times, so nothing OpenTelemetry
  * does ever runs during the application's reads and writes.
  */
-public final class ConnectionSpans implements ConnectionListener {
+public final class ConnectionSpans {
 
     public static final String SPAN_NAME = "socket.connection";
     /** Failed accepts on a listening socket: never a connection of their own. */
@@ -40,11 +39,6 @@ public final class ConnectionSpans implements ConnectionListener {
     public ConnectionSpans(Tracer tracer, boolean errorsOnly) {
         this.tracer = tracer;
         this.errorsOnly = errorsOnly;
-    }
-
-    @Override
-    public void connectionEnded(ConnectionState c) {
-        write(c);
     }
 
     /** Ends the connection's span; false when it has none (no verdict, spans=errors without an error, not sampled). */

@@ -748,8 +748,4 @@ public final class ConnectionTracker implements SocketSignals {
     public long internalErrors() {
         return internalErrors.get();
     }
-
-    public int trackedConnections() {
-        return table.size();
-    }
 }

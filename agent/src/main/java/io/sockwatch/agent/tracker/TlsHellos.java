@@ -128,8 +128,4 @@ final class TlsHellos {
             }
         }
     }
-
-    synchronized int size() {
-        return byFingerprint.size();
-    }
 }
