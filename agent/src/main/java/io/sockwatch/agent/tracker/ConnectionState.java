@@ -1,6 +1,5 @@
 package io.sockwatch.agent.tracker;
 
-import io.sockwatch.agent.classify.ConnectionEnding;
 import io.sockwatch.agent.classify.Verdict;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,7 +32,7 @@ public final class ConnectionState {
     long lastIoNanos;
 
     // Rare signals, guarded by this.
-    final ConnectionEnding ending = new ConnectionEnding();
+    final EndingStateMachine ending = new EndingStateMachine();
     long lastTimeoutNanos;
     boolean eofSeen;
     // Addresses as the InetAddress the socket already holds plus a port, not as a fresh InetSocketAddress each:

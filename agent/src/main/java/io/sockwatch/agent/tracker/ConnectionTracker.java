@@ -1,8 +1,8 @@
 package io.sockwatch.agent.tracker;
 
-import io.sockwatch.agent.classify.ConnectionEnding.Effect;
 import io.sockwatch.agent.classify.FailureTable;
 import io.sockwatch.agent.classify.Operation;
+import io.sockwatch.agent.tracker.EndingStateMachine.Effect;
 import io.sockwatch.bootstrap.SocketSignals;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,4 +1,4 @@
-package io.sockwatch.agent.classify;
+package io.sockwatch.agent.tracker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sockwatch.agent.classify.ConnectionEnding.Effect;
+import io.sockwatch.agent.classify.Operation;
+import io.sockwatch.agent.classify.Origin;
+import io.sockwatch.agent.classify.Reason;
+import io.sockwatch.agent.classify.Verdict;
+import io.sockwatch.agent.tracker.EndingStateMachine.Effect;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -26,12 +30,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** First ending signal wins; later signals are events; our own shutdownInput is not the peer's FIN. */
-class ConnectionEndingTest {
+class EndingStateMachineTest {
 
     private static final String SOCKET_EXCEPTION = "java.net.SocketException";
     private static final String TIMEOUT_EXCEPTION = "java.net.SocketTimeoutException";
 
-    private final ConnectionEnding e = new ConnectionEnding();
+    private final EndingStateMachine e = new EndingStateMachine();
 
     private void assertVerdict(Origin origin, Reason reason, Operation by, String errorType) {
         assertTrue(e.isDecided());
@@ -93,11 +97,11 @@ class ConnectionEndingTest {
         e.onClose(0, false, false);
         assertEquals(Effect.LATER, e.onPeerClosedTls());
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
-        ConnectionEnding reset = new ConnectionEnding();
+        EndingStateMachine reset = new EndingStateMachine();
         reset.onFailure(Operation.READ, new SocketException("Connection reset"));
         assertEquals(Effect.LATER, reset.onPeerClosedTls());
         assertEquals(Reason.RESET, reset.verdict().reason());
-        ConnectionEnding atClose = new ConnectionEnding();
+        EndingStateMachine atClose = new EndingStateMachine();
         atClose.onPeerClosedBeforeClose();
         assertEquals(Effect.LATER, atClose.onPeerClosedTls());
         assertEquals(Reason.EOF, atClose.verdict().reason());
@@ -473,15 +477,15 @@ class ConnectionEndingTest {
     @Test
     void closeReasonPrecedence() {
         // interrupt > async_close > shutdown_input > close
-        ConnectionEnding a = new ConnectionEnding();
+        EndingStateMachine a = new EndingStateMachine();
         a.onShutdown(true);
         a.onClose(1, true, false);
         assertEquals(Reason.INTERRUPT, a.verdict().reason());
-        ConnectionEnding b = new ConnectionEnding();
+        EndingStateMachine b = new EndingStateMachine();
         b.onShutdown(true);
         b.onClose(1, false, false);
         assertEquals(Reason.ASYNC_CLOSE, b.verdict().reason());
-        ConnectionEnding c = new ConnectionEnding();
+        EndingStateMachine c = new EndingStateMachine();
         c.onShutdown(true);
         c.onClose(0, false, false);
         assertEquals(Reason.SHUTDOWN_INPUT, c.verdict().reason());
@@ -534,28 +538,28 @@ class ConnectionEndingTest {
 
     static Stream<Arguments> decidedBeforeCollection() {
         return Stream.of(
-                Arguments.of("peer FIN", (Function<ConnectionEnding, Effect>) ConnectionEnding::onEndOfStream,
+                Arguments.of("peer FIN", (Function<EndingStateMachine, Effect>) EndingStateMachine::onEndOfStream,
                         Origin.PEER_FIN),
-                Arguments.of("close", (Function<ConnectionEnding, Effect>) c -> c.onClose(0, false, false),
+                Arguments.of("close", (Function<EndingStateMachine, Effect>) c -> c.onClose(0, false, false),
                         Origin.LOCAL_CLOSE),
-                Arguments.of("reset", (Function<ConnectionEnding, Effect>)
+                Arguments.of("reset", (Function<EndingStateMachine, Effect>)
                         c -> c.onFailure(Operation.READ, new SocketException("Connection reset")), Origin.PEER_RST),
-                Arguments.of("shutdownOutput", (Function<ConnectionEnding, Effect>) c -> c.onShutdown(false),
+                Arguments.of("shutdownOutput", (Function<EndingStateMachine, Effect>) c -> c.onShutdown(false),
                         Origin.LOCAL_CLOSE),
-                Arguments.of("read timeout then close", (Function<ConnectionEnding, Effect>) c -> {
+                Arguments.of("read timeout then close", (Function<EndingStateMachine, Effect>) c -> {
                     c.onFailure(Operation.READ, new SocketTimeoutException("Read timed out"));
                     return c.onClose(0, false, true);
                 }, Origin.TIMEOUT),
-                Arguments.of("refused", (Function<ConnectionEnding, Effect>)
+                Arguments.of("refused", (Function<EndingStateMachine, Effect>)
                         c -> c.onFailure(Operation.CONNECT, new ConnectException("Connection refused")),
                         Origin.PEER_RST),
-                Arguments.of("process exit", (Function<ConnectionEnding, Effect>) ConnectionEnding::onProcessExit,
+                Arguments.of("process exit", (Function<EndingStateMachine, Effect>) EndingStateMachine::onProcessExit,
                         Origin.LOCAL_CLOSE));
     }
 
     @ParameterizedTest(name = "[{index}] {0} then GC")
     @MethodSource("decidedBeforeCollection")
-    void collectedAfterAVerdictIsLater(String name, Function<ConnectionEnding, Effect> first, Origin origin) {
+    void collectedAfterAVerdictIsLater(String name, Function<EndingStateMachine, Effect> first, Origin origin) {
         assertEquals(Effect.DECIDED, first.apply(e));
         Verdict before = e.verdict();
         assertEquals(Effect.LATER, e.onCollected());
@@ -625,24 +629,24 @@ class ConnectionEndingTest {
 
     static Stream<Arguments> verdictsWithoutException() {
         return Stream.of(
-                Arguments.of("peer FIN", (Function<ConnectionEnding, Effect>) ConnectionEnding::onEndOfStream),
-                Arguments.of("close", (Function<ConnectionEnding, Effect>) c -> c.onClose(0, false, false)),
-                Arguments.of("async close", (Function<ConnectionEnding, Effect>) c -> c.onClose(1, false, false)),
-                Arguments.of("interrupted close", (Function<ConnectionEnding, Effect>) c -> c.onClose(0, true, false)),
-                Arguments.of("shutdownOutput", (Function<ConnectionEnding, Effect>) c -> c.onShutdown(false)),
-                Arguments.of("shutdownInput then close", (Function<ConnectionEnding, Effect>) c -> {
+                Arguments.of("peer FIN", (Function<EndingStateMachine, Effect>) EndingStateMachine::onEndOfStream),
+                Arguments.of("close", (Function<EndingStateMachine, Effect>) c -> c.onClose(0, false, false)),
+                Arguments.of("async close", (Function<EndingStateMachine, Effect>) c -> c.onClose(1, false, false)),
+                Arguments.of("interrupted close", (Function<EndingStateMachine, Effect>) c -> c.onClose(0, true, false)),
+                Arguments.of("shutdownOutput", (Function<EndingStateMachine, Effect>) c -> c.onShutdown(false)),
+                Arguments.of("shutdownInput then close", (Function<EndingStateMachine, Effect>) c -> {
                     c.onShutdown(true);
                     return c.onClose(0, false, false);
                 }),
                 Arguments.of("CLOSE_WAIT at close",
-                        (Function<ConnectionEnding, Effect>) ConnectionEnding::onPeerClosedBeforeClose),
-                Arguments.of("GC", (Function<ConnectionEnding, Effect>) ConnectionEnding::onCollected),
-                Arguments.of("exit", (Function<ConnectionEnding, Effect>) ConnectionEnding::onProcessExit));
+                        (Function<EndingStateMachine, Effect>) EndingStateMachine::onPeerClosedBeforeClose),
+                Arguments.of("GC", (Function<EndingStateMachine, Effect>) EndingStateMachine::onCollected),
+                Arguments.of("exit", (Function<EndingStateMachine, Effect>) EndingStateMachine::onProcessExit));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("verdictsWithoutException")
-    void errorTypeIsNullWhenNoExceptionDecided(String name, Function<ConnectionEnding, Effect> signal) {
+    void errorTypeIsNullWhenNoExceptionDecided(String name, Function<EndingStateMachine, Effect> signal) {
         assertEquals(Effect.DECIDED, signal.apply(e));
         assertNull(e.verdict().errorType(), name);
     }
