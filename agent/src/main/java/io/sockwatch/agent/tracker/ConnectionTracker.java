@@ -1,14 +1,13 @@
 package io.sockwatch.agent.tracker;
 
+import io.sockwatch.agent.classify.Failure;
 import io.sockwatch.agent.classify.FailureTable;
 import io.sockwatch.agent.classify.Operation;
 import io.sockwatch.agent.tracker.EndingStateMachine.Effect;
 import io.sockwatch.bootstrap.SocketSignals;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -162,7 +161,8 @@ public final class ConnectionTracker implements SocketSignals {
                 fillAddresses(state, socket);
             } else {
                 recordException(state, now, failure);
-                Effect effect = state.ending.onFailure(Operation.CONNECT, failure);
+                Effect effect = state.ending.onFailure(Operation.CONNECT,
+                        FailureTable.classify(Operation.CONNECT, failure), failure.getClass().getName());
                 // The JDK closes a socket whose connect failed: the attempt is over.
                 ended = effect == Effect.DECIDED || state.ending.isDecided();
             }
@@ -235,7 +235,8 @@ public final class ConnectionTracker implements SocketSignals {
      * (out of file descriptors), is worth a report of its own. Accept timeouts are routine polling and are not.
      */
     private void acceptFailed(Object listenerSocket, Throwable failure, String api) {
-        if (!FailureTable.classify(Operation.ACCEPT, failure).terminal()) {
+        Failure f = FailureTable.classify(Operation.ACCEPT, failure);
+        if (!f.terminal()) {
             return;
         }
         long now = System.nanoTime();
@@ -247,7 +248,7 @@ public final class ConnectionTracker implements SocketSignals {
             } catch (RuntimeException notThisKind) {
                 state.setLocal(null); // the inspector reads connections; a listener may not have those fields
             }
-            state.ending.onFailure(Operation.ACCEPT, failure);
+            state.ending.onFailure(Operation.ACCEPT, f, failure.getClass().getName());
             recordException(state, now, failure);
             Map<String, Object> attributes = new LinkedHashMap<>();
             attributes.put("thread.name", Thread.currentThread().getName());
@@ -359,24 +360,24 @@ public final class ConnectionTracker implements SocketSignals {
     }
 
     private void onFailure(ConnectionState state, Operation operation, Throwable failure, long now) {
+        Failure f = FailureTable.classify(operation, failure);
         synchronized (state) {
-            // A socket read timeout leaves the socket usable; an asynchronous channel's ends it (no more reads).
-            boolean usable = failure instanceof SocketTimeoutException
-                    && !FailureTable.classify(operation, failure).terminal();
-            if (usable || failure instanceof InterruptedByTimeoutException) {
+            if (f.timeoutEvent()) {
                 Map<String, Object> attributes = new LinkedHashMap<>();
                 attributes.put("socket.operation", operation.detectedBy());
                 if (failure.getMessage() != null) {
                     attributes.put("exception.message", failure.getMessage());
                 }
                 state.addEvent("socket.timeout", now, attributes);
-                if (usable) {
+                if (!f.terminal()) {
+                    // A socket read timeout leaves the socket usable (an asynchronous channel's does not): it is the
+                    // ending only if the application then closes without progress in between.
                     state.lastTimeoutNanos = now;
                     return;
                 }
             }
             recordException(state, now, failure);
-            Effect effect = state.ending.onFailure(operation, failure);
+            Effect effect = state.ending.onFailure(operation, f, failure.getClass().getName());
             if (effect == Effect.USE_AFTER_CLOSE) {
                 Map<String, Object> attributes = new LinkedHashMap<>();
                 attributes.put("socket.operation", operation.detectedBy());

@@ -1,7 +1,6 @@
 package io.sockwatch.agent.tracker;
 
 import io.sockwatch.agent.classify.Failure;
-import io.sockwatch.agent.classify.FailureTable;
 import io.sockwatch.agent.classify.Operation;
 import io.sockwatch.agent.classify.Origin;
 import io.sockwatch.agent.classify.Reason;
@@ -9,7 +8,8 @@ import io.sockwatch.agent.classify.Verdict;
 
 /**
  * The state machine of one connection's ending: it orders the connection's signals and decides its {@link Verdict}.
- * The first signal that ends the connection wins, later ones are only reported as events.
+ * The first signal that ends the connection wins, later ones are only reported as events. What a failure means is the
+ * classifier's answer; what it means for this connection, after what came before, is decided here.
  *
  * <p>Not thread-safe: the caller serializes the signals of one connection (they are rare: end of stream, failures,
  * shutdowns, close). Plain reads and writes never reach this class.
@@ -69,9 +69,11 @@ final class EndingStateMachine {
         return decide(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
     }
 
-    /** An operation failed with {@code failure}. */
-    Effect onFailure(Operation operation, Throwable failure) {
-        Failure f = FailureTable.classify(operation, failure);
+    /**
+     * An operation failed; {@code f} is the classifier's reading of the exception, {@code errorType} its class (the
+     * verdict's {@code error.type} if this failure decides).
+     */
+    Effect onFailure(Operation operation, Failure f, String errorType) {
         if (!f.terminal()) {
             return Effect.NOT_ENDING;
         }
@@ -90,7 +92,7 @@ final class EndingStateMachine {
             }
             return interruptReport ? Effect.LATER : Effect.USE_AFTER_CLOSE;
         }
-        return decide(f.origin(), f.reason(), operation, failure.getClass().getName());
+        return decide(f.origin(), f.reason(), operation, errorType);
     }
 
     /** This process is about to shut the input down (see {@link #onShutdown} for when it has). */
