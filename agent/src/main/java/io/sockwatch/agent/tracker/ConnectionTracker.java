@@ -10,7 +10,6 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -40,6 +39,7 @@ public final class ConnectionTracker implements SocketSignals {
     private final AtomicLong droppedGrace = new AtomicLong();
     private final AtomicLong internalErrors = new AtomicLong();
     private final Thread lifecycle;
+    private final EventAttributes events;
     private volatile boolean stopped;
 
     public ConnectionTracker(TrackerSettings settings, ConnectionListener listener) {
@@ -48,6 +48,7 @@ public final class ConnectionTracker implements SocketSignals {
         this.closing = new ArrayBlockingQueue<>(Math.max(1, settings.maxPending()));
         this.lifecycle = new Thread(this::runLifecycle, "sockwatch-lifecycle");
         this.lifecycle.setDaemon(true);
+        this.events = new EventAttributes(settings.callSiteDepth());
     }
 
     private volatile TlsInspector tlsInspector;
@@ -223,10 +224,7 @@ public final class ConnectionTracker implements SocketSignals {
     /** Where the application opened the connection, when sockwatch.open.callsite is on (leak hunting). */
     private void recordOpenSite(ConnectionState state) {
         if (settings.openCallSite()) {
-            Map<String, Object> attributes = new LinkedHashMap<>();
-            attributes.put("thread.name", Thread.currentThread().getName());
-            CallSite.addTo(attributes, settings.callSiteDepth());
-            state.addEvent("socket.open", System.nanoTime(), attributes);
+            state.addEvent("socket.open", System.nanoTime(), events.onThisThread(true));
         }
     }
 
@@ -250,9 +248,7 @@ public final class ConnectionTracker implements SocketSignals {
             }
             state.ending.onFailure(Operation.ACCEPT, f, failure.getClass().getName());
             recordException(state, now, failure);
-            Map<String, Object> attributes = new LinkedHashMap<>();
-            attributes.put("thread.name", Thread.currentThread().getName());
-            state.addEvent("socket.accept_failed", now, attributes);
+            state.addEvent("socket.accept_failed", now, events.onThisThread(false));
         }
         endNow(state, now);
     }
@@ -363,12 +359,7 @@ public final class ConnectionTracker implements SocketSignals {
         Failure f = FailureTable.classify(operation, failure);
         synchronized (state) {
             if (f.timeoutEvent()) {
-                Map<String, Object> attributes = new LinkedHashMap<>();
-                attributes.put("socket.operation", operation.detectedBy());
-                if (failure.getMessage() != null) {
-                    attributes.put("exception.message", failure.getMessage());
-                }
-                state.addEvent("socket.timeout", now, attributes);
+                state.addEvent("socket.timeout", now, EventAttributes.timeout(operation, failure));
                 if (!f.terminal()) {
                     // A socket read timeout leaves the socket usable (an asynchronous channel's does not): it is the
                     // ending only if the application then closes without progress in between.
@@ -379,12 +370,8 @@ public final class ConnectionTracker implements SocketSignals {
             recordException(state, now, failure);
             Effect effect = state.ending.onFailure(operation, f, failure.getClass().getName());
             if (effect == Effect.USE_AFTER_CLOSE) {
-                Map<String, Object> attributes = new LinkedHashMap<>();
+                Map<String, Object> attributes = events.onThisThread(settings.closeCallSite());
                 attributes.put("socket.operation", operation.detectedBy());
-                attributes.put("thread.name", Thread.currentThread().getName());
-                if (settings.closeCallSite()) {
-                    CallSite.addTo(attributes, settings.callSiteDepth());
-                }
                 state.addEvent("socket.use_after_close", now, attributes);
             }
         }
@@ -416,13 +403,9 @@ public final class ConnectionTracker implements SocketSignals {
             boolean timedOut = state.lastTimeoutNanos != 0 && state.lastTimeoutNanos > state.lastIoNanos;
             state.ending.onClose(threadsInIo, interrupted, timedOut);
             state.closeNanos = now;
-            Map<String, Object> attributes = new LinkedHashMap<>();
-            attributes.put("thread.name", Thread.currentThread().getName());
+            Map<String, Object> attributes = events.onThisThread(settings.closeCallSite());
             if (threadsInIo > 0) {
                 attributes.put("socket.close.threads_in_io", (long) threadsInIo);
-            }
-            if (settings.closeCallSite()) {
-                CallSite.addTo(attributes, settings.callSiteDepth());
             }
             state.addEvent("socket.close", now, attributes);
         }
@@ -627,12 +610,7 @@ public final class ConnectionTracker implements SocketSignals {
     // ---- ending -------------------------------------------------------------------------------------------
 
     private void recordException(ConnectionState state, long now, Throwable failure) {
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        attributes.put("exception.type", failure.getClass().getName());
-        if (failure.getMessage() != null) {
-            attributes.put("exception.message", failure.getMessage());
-        }
-        state.addEvent("exception", now, attributes);
+        state.addEvent("exception", now, EventAttributes.exception(failure));
     }
 
     private void fillAddresses(ConnectionState state, Object socket) {
