@@ -150,7 +150,8 @@ final class ConnectionSignals {
         }
         SocketInspector inspector = inspectors.of(api);
         SocketAddress peer = inspector == null ? null : inspector.peer(socket);
-        if (peer instanceof InetSocketAddress isa && settings.excluded().excludes(null, isa.getAddress(), isa.getPort())) {
+        if (peer instanceof InetSocketAddress isa
+                && settings.excluded().excludes(null, isa.getAddress(), isa.getPort())) {
             return;
         }
         ConnectionState state = new ConnectionState(api, Role.SERVER, System.nanoTime(), null, 0);
