@@ -6,6 +6,8 @@ import io.sockwatch.agent.tracker.TrackerSettings;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,7 +39,7 @@ public class HotPathBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        tracker = new ConnectionTracker(new TrackerSettings(false, false, 5, 0, 16, PeerFilter.none(),
+        tracker = new ConnectionTracker(new TrackerSettings(false, false, 5, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()),
                 false), c -> { });
         tracker.start();
         keep = new Object[tracked];

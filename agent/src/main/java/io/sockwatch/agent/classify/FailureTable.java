@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The one place that maps socket exceptions, as the JDK throws them on Linux, to an origin and a reason.
+ * The one place that reads socket exceptions, as the JDK throws them on Linux: their origin and reason, whether they
+ * end the connection, and whether they are a timeout event ({@link Failure}). Nothing else looks at an exception's
+ * type or message.
  *
  * <p>Messages come from two sources: the JDK's own texts ("Socket closed", "Read timed out") and the C library's
  * strerror texts for the errno of the failed system call ("Connection reset by peer", "Broken pipe"), which
@@ -57,6 +59,25 @@ public final class FailureTable {
      * {@link Origin#UNKNOWN}/{@link Reason#OTHER}.
      */
     public static Failure classify(Operation operation, Throwable failure) {
+        Failure f = byRules(operation, failure);
+        return isTimeoutEvent(operation, failure) ? f.reportedAsTimeout() : f;
+    }
+
+    /**
+     * The contract reports each timeout of a read, write or shutdown as a {@code socket.timeout} event: the thrown
+     * exception itself, not a cause a library wrapped, is the timeout. A connect's timeout is its ending and an
+     * accept's is routine polling: neither is an event.
+     */
+    private static boolean isTimeoutEvent(Operation operation, Throwable failure) {
+        boolean onConnection = switch (operation) {
+            case READ, WRITE, SHUTDOWN -> true;
+            default -> false;
+        };
+        return onConnection
+                && (failure instanceof SocketTimeoutException || failure instanceof InterruptedByTimeoutException);
+    }
+
+    private static Failure byRules(Operation operation, Throwable failure) {
         Throwable t = failure;
         for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause()) {
             Failure known = byType(operation, t);
@@ -82,9 +103,9 @@ public final class FailureTable {
             return switch (operation) {
                 case CONNECT -> Failure.ending(Origin.TIMEOUT, Reason.CONNECT_TIMEOUT);
                 // A read timeout on a classic socket leaves it open: only the close that follows decides.
-                case READ -> new Failure(Origin.TIMEOUT, Reason.READ_TIMEOUT, false);
+                case READ -> new Failure(Origin.TIMEOUT, Reason.READ_TIMEOUT, false, false);
                 // An accept timeout ends no connection.
-                default -> new Failure(Origin.TIMEOUT, Reason.OTHER, false);
+                default -> new Failure(Origin.TIMEOUT, Reason.OTHER, false, false);
             };
         }
         if (t instanceof InterruptedByTimeoutException) {

@@ -11,9 +11,8 @@ import io.sockwatch.agent.classify.Origin;
 import io.sockwatch.agent.classify.Reason;
 import io.sockwatch.agent.classify.Verdict;
 import io.sockwatch.agent.tracker.ConnectionEvent;
-import io.sockwatch.agent.tracker.ConnectionListener;
 import io.sockwatch.agent.tracker.ConnectionState;
-import io.sockwatch.agent.tracker.Kind;
+import io.sockwatch.agent.tracker.Role;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The span is built after the fact with the connection's own start and end times, so nothing OpenTelemetry
  * does ever runs during the application's reads and writes.
  */
-public final class ConnectionSpans implements ConnectionListener {
+public final class ConnectionSpans {
 
     public static final String SPAN_NAME = "socket.connection";
     /** Failed accepts on a listening socket: never a connection of their own. */
@@ -42,23 +41,18 @@ public final class ConnectionSpans implements ConnectionListener {
         this.errorsOnly = errorsOnly;
     }
 
-    @Override
-    public void connectionEnded(ConnectionState c) {
-        write(c);
-    }
-
     /** Ends the connection's span; false when it has none (no verdict, spans=errors without an error, not sampled). */
     public boolean write(ConnectionState c) {
         Verdict verdict = c.verdict();
         if (verdict == null || (errorsOnly && !verdict.origin().isError())) {
             return false;
         }
-        SpanBuilder builder = tracer.spanBuilder(c.kind() == Kind.LISTENER ? LISTENER_SPAN_NAME : SPAN_NAME)
+        SpanBuilder builder = tracer.spanBuilder(c.role() == Role.LISTENER ? LISTENER_SPAN_NAME : SPAN_NAME)
                 .setNoParent()
-                .setSpanKind(switch (c.kind()) {
+                .setSpanKind(switch (c.role()) {
                     case CLIENT -> SpanKind.CLIENT;
                     case SERVER -> SpanKind.SERVER;
-                    default -> SpanKind.INTERNAL;
+                    case LISTENER -> SpanKind.INTERNAL;
                 })
                 .setStartTimestamp(c.startEpochNanos(), TimeUnit.NANOSECONDS)
                 .setAllAttributes(attributes(c, verdict));

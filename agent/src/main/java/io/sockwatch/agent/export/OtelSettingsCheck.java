@@ -3,7 +3,6 @@ package io.sockwatch.agent.export;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
-import io.sockwatch.agent.config.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -11,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,8 +55,6 @@ final class OtelSettingsCheck {
     /** How many keys the SDK may reject by name, one build each, before sockwatch gives up exporting. */
     private static final int MAX_REJECTED_KEYS = 5;
 
-    // What the SDK accepts as a duration: a whole number and one of its units, spaces allowed.
-    private static final Pattern SDK_DURATION = Pattern.compile("\\s*\\d+\\s*(ns|us|ms|s|m|h|d)?\\s*");
     private static final Pattern KEY = Pattern.compile("(?<![\\w.-])otel\\.[a-z0-9_.-]*[a-z0-9_]");
 
     /*
@@ -73,13 +69,13 @@ final class OtelSettingsCheck {
 
     private final OtelSettings settings;
     private final Consumer<String> warn;
-    /** Key to the value the SDK reads instead. */
-    private final Map<String, String> corrections = new LinkedHashMap<>();
+    private final OtelValues values;
     private final Set<String> rejectedBySdk = new HashSet<>();
 
     private OtelSettingsCheck(OtelSettings settings, Consumer<String> warn) {
         this.settings = settings;
         this.warn = warn;
+        this.values = new OtelValues(settings, warn);
     }
 
     /**
@@ -93,7 +89,7 @@ final class OtelSettingsCheck {
         check.batchProcessor();
         check.spanLimits();
         check.resource(defaults);
-        check.bool("otel.sdk.disabled", "false");
+        check.values.bool("otel.sdk.disabled", "false");
         if (exporters.contains("otlp")) {
             check.otlp();
         }
@@ -105,12 +101,12 @@ final class OtelSettingsCheck {
 
     /** The settings as the SDK reads them with the corrections: where its exporters send. */
     OtelSettings corrected() {
-        return settings.withOverrides(corrections);
+        return settings.withOverrides(values.corrections());
     }
 
     /** The replacements so far, key to the value the SDK reads instead. */
     Map<String, String> corrections() {
-        return Map.copyOf(corrections);
+        return Map.copyOf(values.corrections());
     }
 
     /**
@@ -123,7 +119,7 @@ final class OtelSettingsCheck {
         sdkLog.setLevel(Level.WARNING);
         quietedSdkLog = sdkLog;
         // Read at every build, so a retry sees the keys replaced since.
-        builder.addPropertiesCustomizer(config -> new HashMap<>(corrections));
+        builder.addPropertiesCustomizer(config -> new HashMap<>(values.corrections()));
         while (true) {
             try {
                 return builder.build();
@@ -145,7 +141,7 @@ final class OtelSettingsCheck {
                 }
                 String given = settings.raw(key);
                 String replacement = SOCKWATCH_DEFAULTS.getOrDefault(key, "");
-                corrections.put(key, replacement);
+                values.replace(key, replacement);
                 warn.accept("sockwatch: ignoring " + key + (given == null ? "" : "=" + given.trim())
                         + ": the OpenTelemetry SDK rejects it (" + t.getMessage() + "); using "
                         + (replacement.isEmpty() ? "its default" : replacement));
@@ -160,7 +156,7 @@ final class OtelSettingsCheck {
         if (given == null) {
             return List.of("otlp");
         }
-        List<String> named = entries(given);
+        List<String> named = OtelValues.entries(given);
         List<String> known = named.stream().filter(n -> EXPORTERS.contains(n) || n.equals("none")).distinct().toList();
         if (!given.isBlank() && known.size() == named.size() && (known.size() == 1 || !known.contains("none"))) {
             return known;
@@ -170,18 +166,19 @@ final class OtelSettingsCheck {
         if (using.isEmpty()) {
             using = known.contains("none") ? List.of("none") : List.of("otlp");
         }
-        correct(EXPORTER, given, "a comma-separated list of " + String.join(", ", EXPORTERS) + ", or none alone",
+        values.correct(EXPORTER, given, "a comma-separated list of " + String.join(", ", EXPORTERS) + ", or none alone",
                 String.join(",", using), String.join(",", using));
         return using;
     }
 
     private void sampler() {
-        String sampler = choice(SAMPLER, SAMPLERS, "one of " + String.join(", ", SAMPLERS), "parentbased_always_on");
+        String sampler = values.choice(SAMPLER, SAMPLERS, "one of " + String.join(", ", SAMPLERS),
+                "parentbased_always_on");
         if (sampler.endsWith("traceidratio")) {
             // Read by the ratio samplers only, so only checked for them.
             String given = settings.raw(SAMPLER_ARG);
             if (given != null && !isRatio(given)) {
-                correct(SAMPLER_ARG, given, "a number from 0 to 1 for " + sampler, "", "1.0");
+                values.correct(SAMPLER_ARG, given, "a number from 0 to 1 for " + sampler, "", "1.0");
             }
         }
     }
@@ -198,12 +195,12 @@ final class OtelSettingsCheck {
     private void batchProcessor() {
         // sockwatch's SpanDelivery takes the place of the SDK's batch processor: it reads the batch size and the
         // schedule delay; the SDK still builds (and sockwatch discards) a processor from all four, so all are checked.
-        duration("otel.bsp.schedule.delay", "1s");
-        integer("otel.bsp.max.export.batch.size", 1, "512");
-        duration("otel.bsp.export.timeout", "30s");
-        integer("otel.bsp.max.queue.size", 1, "2048");
+        values.duration("otel.bsp.schedule.delay", "1s");
+        values.integer("otel.bsp.max.export.batch.size", 1, "512");
+        values.duration("otel.bsp.export.timeout", "30s");
+        values.integer("otel.bsp.max.queue.size", 1, "2048");
         for (String unused : new String[] {"otel.bsp.export.timeout", "otel.bsp.max.queue.size"}) {
-            if (settings.get(unused) != null && !corrections.containsKey(unused)) {
+            if (settings.get(unused) != null && !values.corrected(unused)) {
                 warn.accept("sockwatch: " + unused + " is not used: sockwatch queues ended connections itself "
                         + "(sockwatch.queue.size), and each export is bounded by otel.exporter.otlp.timeout");
             }
@@ -211,16 +208,16 @@ final class OtelSettingsCheck {
     }
 
     private void spanLimits() {
-        integer("otel.attribute.value.length.limit", 0, "no limit");
-        integer("otel.attribute.count.limit", 0, "128");
+        values.integer("otel.attribute.value.length.limit", 0, "no limit");
+        values.integer("otel.attribute.count.limit", 0, "128");
         String length = settings.get("otel.attribute.value.length.limit");
-        integer("otel.span.attribute.value.length.limit", 0,
-                length != null && !corrections.containsKey("otel.attribute.value.length.limit") ? length : "no limit");
+        values.integer("otel.span.attribute.value.length.limit", 0,
+                length != null && !values.corrected("otel.attribute.value.length.limit") ? length : "no limit");
         String count = settings.get("otel.attribute.count.limit");
-        integer("otel.span.attribute.count.limit", 0,
-                count != null && !corrections.containsKey("otel.attribute.count.limit") ? count : "128");
-        integer("otel.span.event.count.limit", 0, "128");
-        integer("otel.span.link.count.limit", 0, "128");
+        values.integer("otel.span.attribute.count.limit", 0,
+                count != null && !values.corrected("otel.attribute.count.limit") ? count : "128");
+        values.integer("otel.span.event.count.limit", 0, "128");
+        values.integer("otel.span.link.count.limit", 0, "128");
     }
 
     private void resource(Map<String, String> defaults) {
@@ -229,7 +226,7 @@ final class OtelSettingsCheck {
         if (given != null) {
             List<String> kept = new ArrayList<>();
             boolean bad = false;
-            for (String entry : entries(given)) {
+            for (String entry : OtelValues.entries(given)) {
                 int eq = entry.indexOf('=');
                 if (eq <= 0 || entry.substring(0, eq).isBlank()) {
                     bad = true;
@@ -241,8 +238,9 @@ final class OtelSettingsCheck {
                 }
             }
             if (bad || given.isBlank()) {
-                correct(RESOURCE_ATTRIBUTES, given, "key=value pairs separated by commas", String.join(",", kept),
-                        kept.isEmpty() ? "none" : String.join(",", kept));
+                String using = String.join(",", kept);
+                values.correct(RESOURCE_ATTRIBUTES, given, "key=value pairs separated by commas", using,
+                        kept.isEmpty() ? "none" : using);
             }
         }
         String name = settings.raw(SERVICE_NAME);
@@ -253,23 +251,23 @@ final class OtelSettingsCheck {
             if (fallback.isBlank()) {
                 fallback = "unknown_service:java";
             }
-            correct(SERVICE_NAME, name, "a name", fallback, fallback);
+            values.correct(SERVICE_NAME, name, "a name", fallback, fallback);
         }
     }
 
     private void otlp() {
-        String protocol = choice(OTLP + "protocol", PROTOCOLS, protocolsAccepted(settings.raw(OTLP + "protocol")),
-                "http/protobuf");
-        String tracesProtocol = choice(OTLP_TRACES + "protocol", PROTOCOLS,
+        String protocol = values.choice(OTLP + "protocol", PROTOCOLS,
+                protocolsAccepted(settings.raw(OTLP + "protocol")), "http/protobuf");
+        String tracesProtocol = values.choice(OTLP_TRACES + "protocol", PROTOCOLS,
                 protocolsAccepted(settings.raw(OTLP_TRACES + "protocol")), protocol);
         endpoints(tracesProtocol.equals("grpc"));
-        String compression = choice(OTLP + "compression", COMPRESSIONS, "gzip or none", "none");
-        choice(OTLP_TRACES + "compression", COMPRESSIONS, "gzip or none", compression);
-        String timeout = duration(OTLP + "timeout", "10s");
-        duration(OTLP_TRACES + "timeout", timeout == null ? "10s" : timeout);
+        String compression = values.choice(OTLP + "compression", COMPRESSIONS, "gzip or none", "none");
+        values.choice(OTLP_TRACES + "compression", COMPRESSIONS, "gzip or none", compression);
+        String timeout = values.duration(OTLP + "timeout", "10s");
+        values.duration(OTLP_TRACES + "timeout", timeout == null ? "10s" : timeout);
         headers(OTLP + "headers", "none");
         headers(OTLP_TRACES + "headers", OTLP + "headers");
-        bool("otel.java.exporter.otlp.retry.disabled", "false");
+        values.bool("otel.java.exporter.otlp.retry.disabled", "false");
     }
 
     private static String protocolsAccepted(String given) {
@@ -296,12 +294,12 @@ final class OtelSettingsCheck {
             if (isUrl(general, grpc)) {
                 base = general.trim();
             } else {
-                correct(OTLP + "endpoint", general, accepts, base, base);
+                values.correct(OTLP + "endpoint", general, accepts, base, base);
             }
         }
         if (traces != null) {
             String instead = grpc ? base : base + (base.endsWith("/") ? "" : "/") + "v1/traces";
-            correct(OTLP_TRACES + "endpoint", traces, accepts, instead, instead);
+            values.correct(OTLP_TRACES + "endpoint", traces, accepts, instead, instead);
         }
     }
 
@@ -320,10 +318,10 @@ final class OtelSettingsCheck {
         String endpoint = settings.raw("otel.exporter.zipkin.endpoint");
         if (endpoint != null && !isUrl(endpoint, false)) {
             String instead = "http://localhost:9411/api/v2/spans";
-            correct("otel.exporter.zipkin.endpoint", endpoint,
+            values.correct("otel.exporter.zipkin.endpoint", endpoint,
                     "an http:// or https:// URL such as http://zipkin:9411/api/v2/spans", instead, instead);
         }
-        duration("otel.exporter.zipkin.timeout", "10s");
+        values.duration("otel.exporter.zipkin.timeout", "10s");
     }
 
     /** Headers may carry credentials: the problem names entries by header name or position, never by value. */
@@ -334,7 +332,7 @@ final class OtelSettingsCheck {
         }
         List<String> kept = new ArrayList<>();
         List<String> bad = new ArrayList<>();
-        List<String> entries = entries(given);
+        List<String> entries = OtelValues.entries(given);
         for (int i = 0; i < entries.size(); i++) {
             String entry = entries.get(i);
             int eq = entry.indexOf('=');
@@ -353,98 +351,11 @@ final class OtelSettingsCheck {
         String applies = kept.isEmpty() ? otherwise : "the other " + (kept.size() == 1 ? "header" : "headers");
         String accepts = "name=value pairs separated by commas, with URL-encoded values";
         if (given.isBlank()) {
-            correct(key, given, accepts, "", otherwise);
+            values.correct(key, given, accepts, "", otherwise);
         } else if (!bad.isEmpty()) {
-            corrections.put(key, String.join(",", kept));
+            values.replace(key, String.join(",", kept));
             warn.accept("sockwatch: ignoring " + key + (bad.size() == 1 ? " entry " : " entries ")
                     + String.join(", ", bad) + " (values not shown): expected " + accepts + "; using " + applies);
         }
-    }
-
-    /** One of {@code accepted}, exactly (the SDK compares strings as they are); the value that applies. */
-    private String choice(String key, List<String> accepted, String accepts, String otherwise) {
-        String given = settings.raw(key);
-        if (given == null) {
-            return otherwise;
-        }
-        String value = given.trim();
-        if (accepted.contains(value)) {
-            if (!value.equals(given)) {
-                corrections.put(key, value);
-            }
-            return value;
-        }
-        correct(key, given, accepts, otherwise, otherwise);
-        return otherwise;
-    }
-
-    /**
-     * A duration as the SDK reads it, or with decimals ({@code 1.5s}), rewritten for the SDK; a bare number is
-     * milliseconds, as OpenTelemetry specifies. Returns the value that applies, null when unset.
-     */
-    private String duration(String key, String otherwise) {
-        String given = settings.raw(key);
-        if (given == null) {
-            return null;
-        }
-        Durations.Written written = Durations.parse(given);
-        if (written == null) {
-            correct(key, given, "a duration such as 10s, 500ms or 1.5s", "", otherwise);
-            return otherwise;
-        }
-        if (!SDK_DURATION.matcher(given).matches()) {
-            corrections.put(key, Durations.format(written.duration()));
-        }
-        return given.trim();
-    }
-
-    private void integer(String key, int min, String otherwise) {
-        String given = settings.raw(key);
-        if (given == null) {
-            return;
-        }
-        try {
-            if (Integer.parseInt(given.trim()) >= min) {
-                if (!given.equals(given.trim())) {
-                    corrections.put(key, given.trim()); // the SDK does not trim numbers
-                }
-                return;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        correct(key, given, min == 0 ? "a whole number, 0 or more" : "a whole number, 1 or more", "", otherwise);
-    }
-
-    private void bool(String key, String otherwise) {
-        String given = settings.raw(key);
-        if (given == null) {
-            return;
-        }
-        String value = given.trim();
-        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-            if (!value.equals(given)) {
-                corrections.put(key, value); // the SDK reads " true" as false
-            }
-            return;
-        }
-        // The SDK reads anything but true as false, silently.
-        correct(key, given, "true or false", "", otherwise);
-    }
-
-    private static List<String> entries(String list) {
-        List<String> entries = new ArrayList<>();
-        for (String part : list.split(",")) {
-            if (!part.isBlank()) {
-                entries.add(part.trim());
-            }
-        }
-        return entries;
-    }
-
-    private void correct(String key, String given, String accepts, String replacement, String applies) {
-        corrections.put(key, replacement);
-        warn.accept("sockwatch: ignoring " + (given.isBlank() ? "empty " + key : key + "=" + given.trim())
-                + ": expected " + accepts + "; using " + applies);
     }
 }

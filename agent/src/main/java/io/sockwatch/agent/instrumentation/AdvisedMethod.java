@@ -15,8 +15,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  *
  * @param parameterTypes by name, never as classes, so that no JDK class is loaded to describe it and a package-private
  *                       type ({@code sun.security.ssl.Alert}) can be named: binary names, arrays as {@code byte[]}
+ * @param value          what the advice's {@link RowValue} parameter is bound to here
  */
-public record AdvisedMethod(Class<?> advice, String name, List<String> parameterTypes) {
+public record AdvisedMethod(Class<?> advice, String name, List<String> parameterTypes, int value) {
 
     public AdvisedMethod {
         parameterTypes = List.copyOf(parameterTypes);
@@ -24,7 +25,12 @@ public record AdvisedMethod(Class<?> advice, String name, List<String> parameter
 
     /** {@code advise(Close.class, "close")}, {@code advise(Read.class, "read", "byte[]", "int", "int")}. */
     public static AdvisedMethod advise(Class<?> advice, String name, String... parameterTypes) {
-        return new AdvisedMethod(advice, name, List.of(parameterTypes));
+        return new AdvisedMethod(advice, name, List.of(parameterTypes), 0);
+    }
+
+    /** This row with its advice's {@link RowValue} bound to {@code value}. */
+    public AdvisedMethod with(int value) {
+        return new AdvisedMethod(advice, name, parameterTypes, value);
     }
 
     /** The declared method this row names, compared by type names: matching never loads the JDK class. */

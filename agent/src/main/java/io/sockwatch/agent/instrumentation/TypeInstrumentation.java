@@ -10,6 +10,7 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
 import net.bytebuddy.implementation.bytecode.constant.TextConstant;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -56,19 +57,28 @@ public record TypeInstrumentation(String typeName, List<AdvisedMethod> methods, 
         return missing;
     }
 
-    /** The advice, one Byte Buddy advice per advice class over all the methods it serves. */
+    /** The advice, one Byte Buddy advice per advice class and row value, over all the methods it serves. */
     AsmVisitorWrapper advice(String api) {
-        Map<Class<?>, ElementMatcher.Junction<MethodDescription>> methodsByAdvice = new LinkedHashMap<>();
+        Map<Class<?>, Map<Integer, ElementMatcher.Junction<MethodDescription>>> methodsByAdvice = new LinkedHashMap<>();
         for (AdvisedMethod m : methods) {
-            ElementMatcher.Junction<MethodDescription> others = methodsByAdvice.get(m.advice());
-            methodsByAdvice.put(m.advice(), others == null ? m.matcher() : others.or(m.matcher()));
+            Map<Integer, ElementMatcher.Junction<MethodDescription>> byValue = methodsByAdvice.get(m.advice());
+            if (byValue == null) {
+                byValue = new LinkedHashMap<>();
+                methodsByAdvice.put(m.advice(), byValue);
+            }
+            ElementMatcher.Junction<MethodDescription> others = byValue.get(m.value());
+            byValue.put(m.value(), others == null ? m.matcher() : others.or(m.matcher()));
         }
-        // As a stack manipulation: binding the plain value would build Byte Buddy's constant dispatchers (a proxy).
-        Advice.WithCustomMapping mapping = Advice.withCustomMapping()
-                .bind(ModuleApi.class, new TextConstant(api), String.class);
         List<AsmVisitorWrapper> wrappers = new ArrayList<>();
-        for (Map.Entry<Class<?>, ElementMatcher.Junction<MethodDescription>> e : methodsByAdvice.entrySet()) {
-            wrappers.add(mapping.to(e.getKey()).on(e.getValue()));
+        for (Map.Entry<Class<?>, Map<Integer, ElementMatcher.Junction<MethodDescription>>> advice
+                : methodsByAdvice.entrySet()) {
+            for (Map.Entry<Integer, ElementMatcher.Junction<MethodDescription>> e : advice.getValue().entrySet()) {
+                // As stack manipulations: binding plain values would build Byte Buddy's constant dispatchers (a proxy).
+                wrappers.add(Advice.withCustomMapping()
+                        .bind(ModuleApi.class, new TextConstant(api), String.class)
+                        .bind(RowValue.class, IntegerConstant.forValue(e.getKey()), int.class)
+                        .to(advice.getKey()).on(e.getValue()));
+            }
         }
         return new AsmVisitorWrapper.Compound(wrappers);
     }

@@ -20,8 +20,4 @@ public final class AgentClock {
     public static long epochNanos(long nanoTime) {
         return BASE_EPOCH_NANOS + (nanoTime - BASE_NANO_TIME);
     }
-
-    public static long nowEpochNanos() {
-        return epochNanos(System.nanoTime());
-    }
 }

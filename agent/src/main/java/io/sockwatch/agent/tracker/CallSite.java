@@ -74,12 +74,6 @@ final class CallSite {
         attributes.put("code.stacktrace", trace.toString());
     }
 
-    static Map<String, Object> of(int depth) {
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        addTo(attributes, depth);
-        return expand(attributes);
-    }
-
     static boolean isApplicationFrame(String className) {
         return !(className.startsWith("java.")
                 || className.startsWith("javax.")

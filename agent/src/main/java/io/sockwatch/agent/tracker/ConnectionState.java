@@ -1,6 +1,5 @@
 package io.sockwatch.agent.tracker;
 
-import io.sockwatch.agent.classify.ConnectionEnding;
 import io.sockwatch.agent.classify.Verdict;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,7 +21,7 @@ public final class ConnectionState {
     static final int MAX_EVENTS = 32;
 
     private final String api;
-    private final Kind kind;
+    private final Role role;
     private final long startNanos;
     private final String requestedHost;
     private final int requestedPort;
@@ -33,7 +32,7 @@ public final class ConnectionState {
     long lastIoNanos;
 
     // Rare signals, guarded by this.
-    final ConnectionEnding ending = new ConnectionEnding();
+    final EndingStateMachine ending = new EndingStateMachine();
     long lastTimeoutNanos;
     boolean eofSeen;
     // Addresses as the InetAddress the socket already holds plus a port, not as a fresh InetSocketAddress each:
@@ -61,9 +60,9 @@ public final class ConnectionState {
     /** Set by the table; lets the tracker drop the entry without holding the socket. */
     ConnectionTable.Ref tableRef;
 
-    ConnectionState(String api, Kind kind, long startNanos, String requestedHost, int requestedPort) {
+    ConnectionState(String api, Role role, long startNanos, String requestedHost, int requestedPort) {
         this.api = api;
-        this.kind = kind;
+        this.role = role;
         this.startNanos = startNanos;
         this.lastIoNanos = startNanos;
         this.requestedHost = requestedHost;
@@ -85,8 +84,8 @@ public final class ConnectionState {
         return api;
     }
 
-    public Kind kind() {
-        return kind;
+    public Role role() {
+        return role;
     }
 
     public long startEpochNanos() {

@@ -135,17 +135,6 @@ final class ConnectionTable {
         return result;
     }
 
-    int size() {
-        synchronized (writeLock) {
-            return size;
-        }
-    }
-
-    /** The array's length (for tests: tombstones must not make it grow). */
-    int capacity() {
-        return slots.length();
-    }
-
     private void removeSocket(Object socket, int h) {
         AtomicReferenceArray<Ref> a = slots;
         int mask = a.length() - 1;

@@ -54,10 +54,6 @@ public final class PeerFilter {
         this.rules = rules;
     }
 
-    public static PeerFilter none() {
-        return NONE;
-    }
-
     /**
      * Parses the entries; an entry that cannot be parsed is reported to {@code problems} with what is accepted,
      * and skipped.

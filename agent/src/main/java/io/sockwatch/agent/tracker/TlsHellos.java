@@ -19,6 +19,8 @@ import java.util.Map;
  * relay in the same process reads the same hello on a second connection. A fingerprint held by two live
  * connections therefore links neither, for as long as either lives. Nothing here runs per read or per record:
  * {@link #fingerprint} is called on a connection's first read and on records that start like a hello.
+ *
+ * <p>Not thread-safe: {@link TlsLinks} guards it, with its engine links, under one lock.
  */
 final class TlsHellos {
 
@@ -46,7 +48,7 @@ final class TlsHellos {
         final List<ConnectionState> holders = new ArrayList<>(2);
     }
 
-    /** Fingerprint to the one connection whose first read carried it, or {@link Shared}. Guarded by this. */
+    /** Fingerprint to the one connection whose first read carried it, or {@link Shared}. */
     private final Map<Long, Object> byFingerprint = new HashMap<>();
 
     /**
@@ -81,7 +83,7 @@ final class TlsHellos {
     }
 
     /** {@code state}'s first read carried the hello with fingerprint {@code fp}. */
-    synchronized void received(ConnectionState state, long fp) {
+    void received(ConnectionState state, long fp) {
         if (state.helloFingerprint != 0) {
             return;
         }
@@ -103,7 +105,7 @@ final class TlsHellos {
      * The connection, and the only one, that received the hello with fingerprint {@code fp}; it is taken out of the
      * index, so no other engine can claim it. Null when no connection, or more than one, received it.
      */
-    synchronized ConnectionState claim(long fp) {
+    ConnectionState claim(long fp) {
         Object holder = byFingerprint.get(fp);
         if (holder instanceof ConnectionState state) {
             byFingerprint.remove(fp);
@@ -113,7 +115,7 @@ final class TlsHellos {
     }
 
     /** The connection ended: its fingerprint no longer names it. */
-    synchronized void ended(ConnectionState state) {
+    void ended(ConnectionState state) {
         long fp = state.helloFingerprint;
         if (fp == 0) {
             return;
@@ -127,9 +129,5 @@ final class TlsHellos {
                 byFingerprint.remove(fp);
             }
         }
-    }
-
-    synchronized int size() {
-        return byFingerprint.size();
     }
 }

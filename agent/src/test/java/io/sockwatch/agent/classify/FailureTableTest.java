@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
@@ -112,18 +113,20 @@ class FailureTableTest {
                 row("SocketChannel write ETIMEDOUT", Operation.WRITE,
                         new IOException("Connection timed out"), Origin.TIMEOUT, Reason.KEEPALIVE_TIMEOUT, true),
                 row("SO_TIMEOUT read: the socket stays usable", Operation.READ,
-                        new SocketTimeoutException("Read timed out"), Origin.TIMEOUT, Reason.READ_TIMEOUT, false),
+                        new SocketTimeoutException("Read timed out"), Origin.TIMEOUT, Reason.READ_TIMEOUT, false,
+                        TIMEOUT_EVENT),
                 row("SocketTimeoutException without message on read", Operation.READ,
-                        new SocketTimeoutException(), Origin.TIMEOUT, Reason.READ_TIMEOUT, false),
+                        new SocketTimeoutException(), Origin.TIMEOUT, Reason.READ_TIMEOUT, false, TIMEOUT_EVENT),
                 row("connect(addr, timeout) deadline", Operation.CONNECT,
                         new SocketTimeoutException("Connect timed out"), Origin.TIMEOUT, Reason.CONNECT_TIMEOUT, true),
                 row("connect deadline, hostInfo (JDK 17)", Operation.CONNECT,
                         new SocketTimeoutException("Connect timed out: localhost/127.0.0.1:1234"),
                         Origin.TIMEOUT, Reason.CONNECT_TIMEOUT, true),
                 row("AsynchronousSocketChannel read(dst, timeout, unit, ...): no read is allowed after it",
-                        Operation.READ, new InterruptedByTimeoutException(), Origin.TIMEOUT, Reason.READ_TIMEOUT, true),
+                        Operation.READ, new InterruptedByTimeoutException(), Origin.TIMEOUT, Reason.READ_TIMEOUT, true,
+                        TIMEOUT_EVENT),
                 row("AsynchronousSocketChannel write timeout: no write is allowed after it", Operation.WRITE,
-                        new InterruptedByTimeoutException(), Origin.TIMEOUT, Reason.OTHER, true),
+                        new InterruptedByTimeoutException(), Origin.TIMEOUT, Reason.OTHER, true, TIMEOUT_EVENT),
                 row("an asynchronous read timeout wrapped by a library", Operation.READ, new IOException(new InterruptedByTimeoutException()),
                         Origin.TIMEOUT, Reason.READ_TIMEOUT, true),
                 row("ServerSocket SO_TIMEOUT: ends no connection", Operation.ACCEPT,
@@ -273,16 +276,25 @@ class FailureTableTest {
                         Origin.UNKNOWN, Reason.OTHER, true));
     }
 
+    /** A row's last column: the thrown exception is the timeout of a read or write, a socket.timeout event. */
+    private static final boolean TIMEOUT_EVENT = true;
+
     private static Arguments row(String source, Operation op, Throwable t, Origin origin, Reason reason,
             boolean terminal) {
-        return Arguments.of(source, op, t, origin, reason, terminal);
+        return row(source, op, t, origin, reason, terminal, false);
     }
 
-    @ParameterizedTest(name = "[{index}] {0}: {1} {2} -> {3}/{4} terminal={5}")
+    private static Arguments row(String source, Operation op, Throwable t, Origin origin, Reason reason,
+            boolean terminal, boolean timeoutEvent) {
+        return Arguments.of(source, op, t, origin, reason, terminal, timeoutEvent);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}: {1} {2} -> {3}/{4} terminal={5} timeoutEvent={6}")
     @MethodSource("rows")
-    void classifies(String source, Operation op, Throwable failure, Origin origin, Reason reason, boolean terminal) {
+    void classifies(String source, Operation op, Throwable failure, Origin origin, Reason reason, boolean terminal,
+            boolean timeoutEvent) {
         Failure f = FailureTable.classify(op, failure);
-        assertEquals(new Failure(origin, reason, terminal), f, source);
+        assertEquals(new Failure(origin, reason, terminal, timeoutEvent), f, source);
         assertEquals(origin == Origin.LOCAL_CLOSE, f.isLocalClose(), source);
     }
 
@@ -302,14 +314,20 @@ class FailureTableTest {
 
     // ---- the operation matters only for timeouts ---------------------------------------------------------------
 
+    /** The operations of an open connection, whose own timeouts are socket.timeout events. */
+    private static boolean onConnection(Operation op) {
+        return op == Operation.READ || op == Operation.WRITE || op == Operation.SHUTDOWN;
+    }
+
     @ParameterizedTest
     @EnumSource(Operation.class)
     void socketTimeoutDependsOnTheOperation(Operation op) {
         Failure f = FailureTable.classify(op, new SocketTimeoutException("timed out"));
         switch (op) {
-            case CONNECT -> assertEquals(new Failure(Origin.TIMEOUT, Reason.CONNECT_TIMEOUT, true), f);
-            case READ -> assertEquals(new Failure(Origin.TIMEOUT, Reason.READ_TIMEOUT, false), f);
-            default -> assertEquals(new Failure(Origin.TIMEOUT, Reason.OTHER, false), f, op.name());
+            case CONNECT -> assertEquals(new Failure(Origin.TIMEOUT, Reason.CONNECT_TIMEOUT, true, false), f);
+            case ACCEPT -> assertEquals(new Failure(Origin.TIMEOUT, Reason.OTHER, false, false), f);
+            case READ -> assertEquals(new Failure(Origin.TIMEOUT, Reason.READ_TIMEOUT, false, true), f);
+            default -> assertEquals(new Failure(Origin.TIMEOUT, Reason.OTHER, false, onConnection(op)), f, op.name());
         }
     }
 
@@ -318,18 +336,41 @@ class FailureTableTest {
     @EnumSource(Operation.class)
     void asynchronousTimeoutIsTerminalAndAReadTimeoutOnlyOnRead(Operation op) {
         Reason expected = op == Operation.READ ? Reason.READ_TIMEOUT : Reason.OTHER;
-        assertEquals(new Failure(Origin.TIMEOUT, expected, true),
+        assertEquals(new Failure(Origin.TIMEOUT, expected, true, onConnection(op)),
                 FailureTable.classify(op, new InterruptedByTimeoutException()), op.name());
     }
 
+    /** ETIMEDOUT is the kernel giving up (keepalive, retransmissions), not a deadline: never a socket.timeout event. */
     @ParameterizedTest
     @EnumSource(Operation.class)
     void connectionTimedOutIsAConnectTimeoutOnlyOnConnect(Operation op) {
         Reason expected = op == Operation.CONNECT ? Reason.CONNECT_TIMEOUT : Reason.KEEPALIVE_TIMEOUT;
-        assertEquals(new Failure(Origin.TIMEOUT, expected, true),
+        assertEquals(new Failure(Origin.TIMEOUT, expected, true, false),
                 FailureTable.classify(op, new SocketException("Connection timed out")));
-        assertEquals(new Failure(Origin.TIMEOUT, expected, true),
+        assertEquals(new Failure(Origin.TIMEOUT, expected, true, false),
                 FailureTable.classify(op, new ConnectException("Connection timed out")));
+    }
+
+    /**
+     * Only the exception the operation threw is the timeout event: one found among the causes a library wrapped still
+     * classifies the failure, and the failure is recorded as the exception it is.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Operation.class, names = {"READ", "WRITE", "SHUTDOWN"})
+    void aWrappedTimeoutIsNoTimeoutEvent(Operation op) {
+        assertTrue(FailureTable.classify(op, new SocketTimeoutException("Read timed out")).timeoutEvent());
+        assertTrue(FailureTable.classify(op, new InterruptedByTimeoutException()).timeoutEvent());
+        assertFalse(FailureTable.classify(op,
+                new IOException("wrapper", new SocketTimeoutException("Read timed out"))).timeoutEvent());
+        assertFalse(FailureTable.classify(op, new IOException(new InterruptedByTimeoutException())).timeoutEvent());
+    }
+
+    /** A timeout event that leaves the socket usable must not also end it, and one that ends it must say so. */
+    @ParameterizedTest
+    @EnumSource(value = Operation.class, names = {"READ", "WRITE", "SHUTDOWN"})
+    void aTimeoutEventSaysWhetherTheConnectionGoesOn(Operation op) {
+        assertFalse(FailureTable.classify(op, new SocketTimeoutException()).terminal(), "SO_TIMEOUT: usable");
+        assertTrue(FailureTable.classify(op, new InterruptedByTimeoutException()).terminal(), "no further I/O");
     }
 
     static Stream<Throwable> operationIndependent() {
@@ -365,11 +406,11 @@ class FailureTableTest {
     @Test
     void looksFourThrowablesDeep() {
         // The thrown exception and three causes below it are examined; the JDK wraps at most once or twice.
-        assertEquals(new Failure(Origin.PEER_RST, Reason.RESET, true),
+        assertEquals(new Failure(Origin.PEER_RST, Reason.RESET, true, false),
                 FailureTable.classify(Operation.READ, wrapped(new SocketException("Connection reset"), 3)));
-        assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true),
+        assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true, false),
                 FailureTable.classify(Operation.READ, wrapped(new SocketException("Connection reset"), 4)));
-        assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true),
+        assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true, false),
                 FailureTable.classify(Operation.READ, wrapped(new SocketException("Connection reset"), 50)));
     }
 
@@ -388,13 +429,13 @@ class FailureTableTest {
     @Test
     void selfReferencingCauseEnds() {
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-            assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true),
+            assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true, false),
                     FailureTable.classify(Operation.READ, new SelfCaused("loop")));
-            assertEquals(new Failure(Origin.PEER_RST, Reason.RESET, true),
+            assertEquals(new Failure(Origin.PEER_RST, Reason.RESET, true, false),
                     FailureTable.classify(Operation.READ, new SelfCaused("Connection reset")));
-            assertEquals(new Failure(Origin.PEER_RST, Reason.BROKEN_PIPE, true),
+            assertEquals(new Failure(Origin.PEER_RST, Reason.BROKEN_PIPE, true, false),
                     FailureTable.classify(Operation.WRITE, new IOException("wrapper", new SelfCaused("Broken pipe"))));
-            assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true),
+            assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true, false),
                     FailureTable.classify(Operation.WRITE, new IOException("wrapper", new SelfCaused("loop"))));
         });
     }
@@ -407,11 +448,11 @@ class FailureTableTest {
         assertSame(b, a.getCause());
         assertSame(a, b.getCause());
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
-            assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true), FailureTable.classify(Operation.READ, a));
+            assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true, false), FailureTable.classify(Operation.READ, a));
             IOException reset = new IOException("Connection reset");
             IOException wrapper = new IOException("wrapper", reset);
             reset.initCause(wrapper);
-            assertEquals(new Failure(Origin.PEER_RST, Reason.RESET, true),
+            assertEquals(new Failure(Origin.PEER_RST, Reason.RESET, true, false),
                     FailureTable.classify(Operation.READ, wrapper));
         });
     }
@@ -422,7 +463,7 @@ class FailureTableTest {
     void neverNull() {
         Failure f = FailureTable.classify(Operation.READ, null);
         assertNotNull(f);
-        assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true), f);
+        assertEquals(new Failure(Origin.UNKNOWN, Reason.OTHER, true, false), f);
         for (Operation op : Operation.values()) {
             assertNotNull(FailureTable.classify(op, new Throwable()));
         }
@@ -434,11 +475,11 @@ class FailureTableTest {
         Locale saved = Locale.getDefault();
         try {
             Locale.setDefault(Locale.forLanguageTag("tr-TR"));
-            assertEquals(new Failure(Origin.LOCAL_CLOSE, Reason.INTERRUPT, true),
+            assertEquals(new Failure(Origin.LOCAL_CLOSE, Reason.INTERRUPT, true, false),
                     FailureTable.classify(Operation.READ, new SocketException("CLOSED BY INTERRUPT")));
-            assertEquals(new Failure(Origin.PEER_RST, Reason.BROKEN_PIPE, true),
+            assertEquals(new Failure(Origin.PEER_RST, Reason.BROKEN_PIPE, true, false),
                     FailureTable.classify(Operation.WRITE, new SocketException("BROKEN PIPE")));
-            assertEquals(new Failure(Origin.LOCAL_CLOSE, Reason.SHUTDOWN_INPUT, true),
+            assertEquals(new Failure(Origin.LOCAL_CLOSE, Reason.SHUTDOWN_INPUT, true, false),
                     FailureTable.classify(Operation.READ, new SocketException("SOCKET INPUT IS SHUTDOWN")));
         } finally {
             Locale.setDefault(saved);

@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,7 @@ class SslEngineViewTest {
 
     @BeforeEach
     void start() {
-        tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.none(), false),
+        tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false),
                 ended::add);
         tracker.registerInspector(API, new SocketInspector() {
             @Override
@@ -339,7 +340,7 @@ class SslEngineViewTest {
     @Test
     void withoutTheTransportContextSignalsNoEngineIsLinked() throws Exception {
         tracker.shutdown();
-        tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.none(), false),
+        tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false),
                 ended::add);
         tracker.start();
         Object socket = accepted(clientHello(13));

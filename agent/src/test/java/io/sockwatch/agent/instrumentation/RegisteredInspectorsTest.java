@@ -12,6 +12,8 @@ import io.sockwatch.agent.tracker.PeerFilter;
 import io.sockwatch.agent.tracker.TrackerSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +30,7 @@ class RegisteredInspectorsTest {
 
     private final LinkedBlockingQueue<ConnectionState> ended = new LinkedBlockingQueue<>();
     private final ConnectionTracker tracker = new ConnectionTracker(
-            new TrackerSettings(false, false, 1, 0, 16, PeerFilter.none(), false), ended::add);
+            new TrackerSettings(false, false, 1, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false), ended::add);
 
     @AfterEach
     void stop() {

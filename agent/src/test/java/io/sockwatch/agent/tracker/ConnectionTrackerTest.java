@@ -3,11 +3,13 @@ package io.sockwatch.agent.tracker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockwatch.agent.classify.Origin;
 import io.sockwatch.agent.classify.Reason;
 import io.sockwatch.agent.classify.Verdict;
+import java.lang.ref.WeakReference;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -41,6 +43,10 @@ class ConnectionTrackerTest {
     private volatile boolean peerClosed;
 
     private boolean openCallSite;
+
+    private ConnectionTracker tracker(long graceMillis) {
+        return tracker(graceMillis, PeerFilter.parse(List.of(), new ArrayList<>()));
+    }
 
     private ConnectionTracker tracker(long graceMillis, PeerFilter excluded) {
         tracker = new ConnectionTracker(new TrackerSettings(true, openCallSite, 3, TimeUnit.MILLISECONDS.toNanos(graceMillis), 16,
@@ -83,7 +89,7 @@ class ConnectionTrackerTest {
 
     @Test
     void peerFinThenClose() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         t.write(socket, 10, null);
         t.read(socket, 5, null);
@@ -99,12 +105,12 @@ class ConnectionTrackerTest {
         assertEquals(LOCAL, s.local());
         assertEquals("localhost", s.requestedHost());
         assertEquals(8080, s.requestedPort());
-        assertEquals(Kind.CLIENT, s.kind());
+        assertEquals(Role.CLIENT, s.role());
     }
 
     @Test
     void closingAConnectionThePeerHadClosedIsPeerFinDetectedAtClose() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         t.read(socket, 10, null);
         peerClosed = true; // the kernel says CLOSE_WAIT: the FIN is there, unread
@@ -118,7 +124,7 @@ class ConnectionTrackerTest {
 
     @Test
     void theKernelIsNotAskedOnceTheEndingIsKnown() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         t.read(socket, 0, new SocketException("Connection reset"));
         peerClosed = true;
@@ -132,8 +138,13 @@ class ConnectionTrackerTest {
 
     @Test
     void refusedConnectEndsAtOnceAndIgnoresTheJdksOwnClose() throws Exception {
-        ConnectionTracker t = tracker(10_000, PeerFilter.none());
+        ConnectionTracker t = tracker(10_000);
         Object socket = new Object();
+        assertForgotten(refusedConnect(t, socket));
+        assertNotNull(socket); // the socket itself is still reachable: only the table could hold its state
+    }
+
+    private WeakReference<ConnectionState> refusedConnect(ConnectionTracker t, Object socket) throws Exception {
         t.connectStarted(socket, new InetSocketAddress("127.0.0.1", 1), 0, API);
         t.closing(socket); // NioSocketImpl closes the socket itself before rethrowing
         t.connectEnded(socket, new ConnectException("Connection refused"));
@@ -141,12 +152,21 @@ class ConnectionTrackerTest {
         assertVerdict(s, Origin.PEER_RST, Reason.REFUSED, "connect");
         assertEquals("java.net.ConnectException", s.verdict().errorType());
         assertEquals(List.of("exception"), names(s));
-        assertEquals(0, t.trackedConnections());
+        return new WeakReference<>(s);
+    }
+
+    /** Nothing in the tracker holds a connection once it ended: its state becomes garbage. */
+    private static void assertForgotten(WeakReference<ConnectionState> ended) throws InterruptedException {
+        for (int i = 0; i < 100 && ended.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(ended.get(), "the tracker still holds an ended connection");
     }
 
     @Test
     void readTimeoutThenCloseIsATimeout() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         t.read(socket, 0, new SocketTimeoutException("Read timed out"));
         t.closing(socket);
@@ -157,7 +177,7 @@ class ConnectionTrackerTest {
 
     @Test
     void readTimeoutFollowedByProgressIsNotTheReason() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         t.read(socket, 0, new SocketTimeoutException("Read timed out"));
         Thread.sleep(2); // progress strictly after the timeout
@@ -168,7 +188,7 @@ class ConnectionTrackerTest {
 
     @Test
     void useAfterCloseLandsOnTheSpanDuringTheGracePeriod() throws Exception {
-        ConnectionTracker t = tracker(300, PeerFilter.none());
+        ConnectionTracker t = tracker(300);
         Object socket = connected(t);
         t.closing(socket);
         t.read(socket, 0, new SocketException("Socket closed"));
@@ -182,7 +202,7 @@ class ConnectionTrackerTest {
 
     @Test
     void closeFromAnotherThreadWhileOneIsBlockedIsAsyncAndItsWakeUpIsNotMisuse() throws Exception {
-        ConnectionTracker t = tracker(200, PeerFilter.none());
+        ConnectionTracker t = tracker(200);
         Object socket = connected(t);
         inspector.threadsInIo = 1;
         t.closing(socket);
@@ -194,7 +214,7 @@ class ConnectionTrackerTest {
 
     @Test
     void resetIsNotOverwrittenByLaterSignals() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         t.read(socket, 0, new SocketException("Connection reset"));
         t.write(socket, 0, new SocketException("Broken pipe"));
@@ -206,7 +226,7 @@ class ConnectionTrackerTest {
 
     @Test
     void shutdownOutputIsOurFin() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         t.shutdown(socket, false, null);
         t.read(socket, -1, null);
@@ -218,58 +238,62 @@ class ConnectionTrackerTest {
 
     @Test
     void acceptedConnectionsAreServerSpans() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object socket = new Object();
         t.acceptEnded(new Object(), socket, null, API);
         t.closing(socket);
         ConnectionState s = next();
-        assertEquals(Kind.SERVER, s.kind());
+        assertEquals(Role.SERVER, s.role());
         assertEquals(PEER, s.peer());
         assertVerdict(s, Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
     }
 
     @Test
-    void excludedPeersAndAgentThreadsAreNotTracked() throws Exception {
+    void excludedPeersAreNotTracked() throws Exception {
         PeerFilter excluded = PeerFilter.parse(List.of("localhost:8080"), new ArrayList<>());
         ConnectionTracker t = tracker(0, excluded);
-        connected(t);
+        Object connected = connected(t);
         Object accepted = new Object();
         t.acceptEnded(new Object(), accepted, null, API); // peer 127.0.0.1:8080 is excluded by address too
-        assertEquals(0, t.trackedConnections());
-
-        ConnectionTracker t2 = tracker(0, PeerFilter.none());
-        AgentWork.mark(true);
-        try {
-            connected(t2);
-        } finally {
-            AgentWork.mark(false);
-        }
-        assertEquals(0, t2.trackedConnections());
-        connected(t2);
-        assertEquals(1, t2.trackedConnections());
-        t.shutdown();
+        t.read(connected, 5, null);
+        t.read(accepted, -1, null);
+        t.shutdown(); // a tracked connection still open would end here, closed by the exit
+        assertNull(ended.poll(100, TimeUnit.MILLISECONDS), "an excluded peer was tracked");
     }
 
     @Test
-    void openConnectionsEndAtProcessExit() throws Exception {
-        ConnectionTracker t = tracker(10_000, PeerFilter.none());
-        Object open = connected(t);
-        Object closed = connected(t);
-        t.closing(closed);
+    void connectionsOfTheAgentsOwnThreadsAreNotTracked() throws Exception {
+        ConnectionTracker t = tracker(0);
+        AgentWork.mark(true);
+        try {
+            Object export = new Object();
+            t.connectStarted(export, InetSocketAddress.createUnresolved("collector.example", 4318), 0, API);
+            t.connectEnded(export, null);
+        } finally {
+            AgentWork.mark(false);
+        }
+        connected(t);
         t.shutdown();
-        List<ConnectionState> all = List.of(next(), next());
-        ConnectionState exit = all.stream().filter(s -> s.verdict().reason() == Reason.PROCESS_EXIT).findFirst()
-                .orElseThrow();
-        assertVerdict(exit, Origin.LOCAL_CLOSE, Reason.PROCESS_EXIT, "close");
-        assertTrue(all.stream().anyMatch(s -> s.verdict().reason() == Reason.CLOSE), "closed one flushed too");
-        assertNotNull(open);
-        tracker = null;
+        assertEquals("localhost", next().requestedHost(), "the application's connection is tracked");
+        assertNull(ended.poll(100, TimeUnit.MILLISECONDS), "the agent's own connection was tracked");
+    }
+
+    @Test
+    void connectionsOpenedOnceTheExitBeganAreNotTracked() throws Exception {
+        ConnectionTracker t = tracker(0);
+        t.shutdown();
+        Object socket = connected(t);
+        Object accepted = new Object();
+        t.acceptEnded(new Object(), accepted, null, API);
+        t.closing(socket);
+        t.closing(accepted);
+        assertNull(ended.poll(100, TimeUnit.MILLISECONDS), "a connection opened during the exit was tracked");
     }
 
     @Test
     void socketsCollectedWithoutCloseAreLeaked() throws Exception {
         openCallSite = true;
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         openAndDrop(t);
         ConnectionState s = null;
         for (int i = 0; i < 100 && s == null; i++) {
@@ -289,7 +313,7 @@ class ConnectionTrackerTest {
 
     @Test
     void asynchronousConnectClosedByTheUserBeforeItCompletedIsALocalClose() throws Exception {
-        ConnectionTracker t = tracker(10_000, PeerFilter.none());
+        ConnectionTracker t = tracker(10_000);
         Object channel = new Object();
         t.asyncConnectStarted(channel, PEER, API);
         inspector.threadsInIo = 1; // the pending connect
@@ -302,7 +326,7 @@ class ConnectionTrackerTest {
 
     @Test
     void asynchronousConnectThatSucceedsOnAnotherThreadIsACompleteClientConnection() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object channel = new Object();
         t.asyncConnectStarted(channel, new InetSocketAddress("localhost", 8080), API);
         Thread completer = new Thread(() -> t.connectEnded(channel, null), "event-thread");
@@ -313,7 +337,7 @@ class ConnectionTrackerTest {
         t.closing(channel);
         ConnectionState s = next();
         assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "read");
-        assertEquals(Kind.CLIENT, s.kind());
+        assertEquals(Role.CLIENT, s.role());
         assertEquals(LOCAL, s.local());
         assertEquals("localhost", s.requestedHost());
         assertEquals(4, s.bytesRead());
@@ -321,7 +345,7 @@ class ConnectionTrackerTest {
 
     @Test
     void asynchronousReadTimeoutIsTheEndingAndATimeoutEvent() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object channel = connected(t);
         t.read(channel, 0, new InterruptedByTimeoutException());
         t.write(channel, 5, null); // writing is still allowed; reading never again
@@ -335,7 +359,7 @@ class ConnectionTrackerTest {
 
     @Test
     void anInterruptedThreadClosingAnAsynchronousChannelIsAPlainClose() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         inspector.closesOnInterrupt = false;
         Object channel = connected(t);
         Thread.currentThread().interrupt();
@@ -349,7 +373,7 @@ class ConnectionTrackerTest {
 
     @Test
     void anInterruptedThreadClosingASocketIsAnInterrupt() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         Thread.currentThread().interrupt();
         try {
@@ -362,7 +386,7 @@ class ConnectionTrackerTest {
 
     @Test
     void aUnixDomainConnectAsksForTheSocketFile() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object channel = new Object();
         UnixDomainSocketAddress path = UnixDomainSocketAddress.of("/run/app.sock");
         t.connectStarted(channel, path, 0, API);
@@ -375,7 +399,7 @@ class ConnectionTrackerTest {
 
     @Test
     void aUnixDomainPeerThatHadClosedIsNotDescribedByATcpState() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         UnixDomainSocketAddress path = UnixDomainSocketAddress.of("/run/app.sock");
         inspector.peer = path;
         inspector.local = UnixDomainSocketAddress.of("");
@@ -434,7 +458,7 @@ class ConnectionTrackerTest {
 
     @Test
     void connectingAConnectedSocketAgainKeepsItsConnection() throws Exception {
-        ConnectionTracker t = tracker(0, PeerFilter.none());
+        ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         t.read(socket, 10, null);
         t.connectStarted(socket, new InetSocketAddress("elsewhere.example", 9090), 0, API);

@@ -76,9 +76,9 @@ class PeerFilterTest {
 
     @Test
     void plusAddsExporterEndpoint() throws Exception {
-        PeerFilter f = PeerFilter.none().plus("127.0.0.1", 4318);
+        PeerFilter f = PeerFilter.parse(List.of(), new ArrayList<>()).plus("127.0.0.1", 4318);
         assertTrue(excludes(f, null, "127.0.0.1", 4318));
         assertFalse(excludes(f, null, "127.0.0.1", 4317));
-        assertTrue(PeerFilter.none().isEmpty());
+        assertTrue(PeerFilter.parse(List.of(), new ArrayList<>()).isEmpty());
     }
 }

@@ -3,9 +3,8 @@ package io.sockwatch.agent.instrumentation.async;
 import static io.sockwatch.agent.instrumentation.AdvisedMethod.advise;
 
 import io.sockwatch.agent.instrumentation.TypeInstrumentation;
+import io.sockwatch.agent.instrumentation.async.AsynchronousSocketChannelInstrumentation.Completion;
 import io.sockwatch.bootstrap.AsyncSignals;
-import io.sockwatch.bootstrap.SocketBridge;
-import net.bytebuddy.asm.Advice;
 
 /**
  * {@code sun.nio.ch.UnixAsynchronousServerSocketChannelImpl}: an accept completes at once in {@code implAccept},
@@ -16,22 +15,11 @@ import net.bytebuddy.asm.Advice;
 final class AsynchronousServerSocketChannelInstrumentation {
 
     static final TypeInstrumentation TYPE = TypeInstrumentation.of("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl",
-            advise(AcceptCompletion.class, "implAccept", "java.lang.Object", "java.nio.channels.CompletionHandler"),
-            advise(AcceptCompletion.class, "onEvent", "int", "boolean"),
-            advise(AcceptCompletion.class, "implClose"));
+            advise(Completion.class, "implAccept", "java.lang.Object", "java.nio.channels.CompletionHandler")
+                    .with(AsyncSignals.ACCEPT),
+            advise(Completion.class, "onEvent", "int", "boolean").with(AsyncSignals.ACCEPT),
+            advise(Completion.class, "implClose").with(AsyncSignals.ACCEPT));
 
     private AsynchronousServerSocketChannelInstrumentation() {
-    }
-
-    static final class AcceptCompletion {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object self) {
-            SocketBridge.asyncBegin(self, AsyncSignals.ACCEPT);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit() {
-            SocketBridge.asyncEnd();
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.sockwatch.agent.instrumentation.async;
 import static io.sockwatch.agent.instrumentation.AdvisedMethod.advise;
 
 import io.sockwatch.agent.instrumentation.ModuleApi;
+import io.sockwatch.agent.instrumentation.RowValue;
 import io.sockwatch.agent.instrumentation.SharedAdvice;
 import io.sockwatch.agent.instrumentation.TypeInstrumentation;
 import io.sockwatch.bootstrap.AsyncSignals;
@@ -35,8 +36,8 @@ final class AsynchronousSocketChannelInstrumentation {
      * close; input shut down: -1). Its fields are read by the connect advice (state) and by the inspector.
      */
     static final TypeInstrumentation BASE = TypeInstrumentation.of("sun.nio.ch.AsynchronousSocketChannelImpl",
-            advise(ReadCompletion.class, "read", OPERATION),
-            advise(WriteCompletion.class, "write", OPERATION),
+            advise(Completion.class, "read", OPERATION).with(AsyncSignals.READ),
+            advise(Completion.class, "write", OPERATION).with(AsyncSignals.WRITE),
             advise(ReadTimeout.class, "enableReading", "boolean"),
             advise(WriteTimeout.class, "enableWriting", "boolean"),
             advise(SharedAdvice.ShutdownInput.class, "shutdownInput"),
@@ -46,11 +47,11 @@ final class AsynchronousSocketChannelInstrumentation {
     static final TypeInstrumentation UNIX = TypeInstrumentation.of("sun.nio.ch.UnixAsynchronousSocketChannelImpl",
             advise(Connect.class, "implConnect", "java.net.SocketAddress", "java.lang.Object",
                     "java.nio.channels.CompletionHandler"),
-            advise(ConnectCompletion.class, "finishConnect", "boolean"),
-            advise(ReadCompletion.class, "implRead", OPERATION),
-            advise(ReadCompletion.class, "finishRead", "boolean"),
-            advise(WriteCompletion.class, "implWrite", OPERATION),
-            advise(WriteCompletion.class, "finishWrite", "boolean"),
+            advise(Completion.class, "finishConnect", "boolean").with(AsyncSignals.CONNECT),
+            advise(Completion.class, "implRead", OPERATION).with(AsyncSignals.READ),
+            advise(Completion.class, "finishRead", "boolean").with(AsyncSignals.READ),
+            advise(Completion.class, "implWrite", OPERATION).with(AsyncSignals.WRITE),
+            advise(Completion.class, "finishWrite", "boolean").with(AsyncSignals.WRITE),
             advise(Close.class, "implClose"))
             .readingFields("readPending", "writePending", "connectPending");
 
@@ -79,34 +80,14 @@ final class AsynchronousSocketChannelInstrumentation {
         }
     }
 
-    static final class ConnectCompletion {
+    /**
+     * A method that may complete an operation (the one its row names, {@link AsyncSignals#CONNECT}, {@code READ},
+     * {@code WRITE} or {@code ACCEPT}) announces it on its thread for as long as it runs; see {@link AsyncSignals}.
+     */
+    static final class Completion {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object self) {
-            SocketBridge.asyncBegin(self, AsyncSignals.CONNECT);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit() {
-            SocketBridge.asyncEnd();
-        }
-    }
-
-    static final class ReadCompletion {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object self) {
-            SocketBridge.asyncBegin(self, AsyncSignals.READ);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit() {
-            SocketBridge.asyncEnd();
-        }
-    }
-
-    static final class WriteCompletion {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object self) {
-            SocketBridge.asyncBegin(self, AsyncSignals.WRITE);
+        static void enter(@Advice.This Object self, @RowValue int operation) {
+            SocketBridge.asyncBegin(self, operation);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -1,16 +1,23 @@
-package io.sockwatch.agent.classify;
+package io.sockwatch.agent.tracker;
+
+import io.sockwatch.agent.classify.Failure;
+import io.sockwatch.agent.classify.Operation;
+import io.sockwatch.agent.classify.Origin;
+import io.sockwatch.agent.classify.Reason;
+import io.sockwatch.agent.classify.Verdict;
 
 /**
- * Orders the signals of one connection and decides its {@link Verdict}: the first signal that ends the connection
- * wins, later ones are only reported as events.
+ * The state machine of one connection's ending: it orders the connection's signals and decides its {@link Verdict}.
+ * The first signal that ends the connection wins, later ones are only reported as events. What a failure means is the
+ * classifier's answer; what it means for this connection, after what came before, is decided here.
  *
  * <p>Not thread-safe: the caller serializes the signals of one connection (they are rare: end of stream, failures,
  * shutdowns, close). Plain reads and writes never reach this class.
  */
-public final class ConnectionEnding {
+final class EndingStateMachine {
 
     /** What the caller should make of a signal that did not decide the verdict. */
-    public enum Effect {
+    enum Effect {
         /** This signal decided the verdict. */
         DECIDED,
         /** The connection had already ended: the signal is a later event. */
@@ -35,26 +42,26 @@ public final class ConnectionEnding {
     private boolean interruptReportDue;
 
     /** The verdict, or null while the connection has not ended. */
-    public Verdict verdict() {
+    Verdict verdict() {
         return verdict;
     }
 
-    public boolean isDecided() {
+    boolean isDecided() {
         return verdict != null;
     }
 
     /** True once this process shut the input down (its own end of stream is then not the peer's). */
-    public boolean isInputShutdown() {
+    boolean isInputShutdown() {
         return inputShutdown;
     }
 
     /** True once this process called close() on the socket. */
-    public boolean isClosed() {
+    boolean isClosed() {
         return closed;
     }
 
     /** A read returned end of stream. */
-    public Effect onEndOfStream() {
+    Effect onEndOfStream() {
         if (inputShutdown || inputShutdownStarted) {
             // Our own shutdownInput makes every read return -1: the peer said nothing.
             return Effect.NOT_ENDING;
@@ -62,9 +69,11 @@ public final class ConnectionEnding {
         return decide(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
     }
 
-    /** An operation failed with {@code failure}. */
-    public Effect onFailure(Operation operation, Throwable failure) {
-        Failure f = FailureTable.classify(operation, failure);
+    /**
+     * An operation failed; {@code f} is the classifier's reading of the exception, {@code errorType} its class (the
+     * verdict's {@code error.type} if this failure decides).
+     */
+    Effect onFailure(Operation operation, Failure f, String errorType) {
         if (!f.terminal()) {
             return Effect.NOT_ENDING;
         }
@@ -83,21 +92,21 @@ public final class ConnectionEnding {
             }
             return interruptReport ? Effect.LATER : Effect.USE_AFTER_CLOSE;
         }
-        return decide(f.origin(), f.reason(), operation, failure.getClass().getName());
+        return decide(f.origin(), f.reason(), operation, errorType);
     }
 
     /** This process is about to shut the input down (see {@link #onShutdown} for when it has). */
-    public void onShutdownInputStarting() {
+    void onShutdownInputStarting() {
         inputShutdownStarted = true;
     }
 
     /** The shutdownInput announced by {@link #onShutdownInputStarting} failed: end of stream is news again. */
-    public void onShutdownInputFailed() {
+    void onShutdownInputFailed() {
         inputShutdownStarted = false;
     }
 
     /** This process shut down one direction of the connection. */
-    public Effect onShutdown(boolean input) {
+    Effect onShutdown(boolean input) {
         if (input) {
             // shutdown(SHUT_RD) sends nothing on the wire: it ends nothing by itself.
             inputShutdown = true;
@@ -114,7 +123,7 @@ public final class ConnectionEnding {
      * @param interrupted      the close was caused by an interrupt
      * @param timedOutSinceIo  a read timed out after the last successful read or write
      */
-    public Effect onClose(int threadsInIo, boolean interrupted, boolean timedOutSinceIo) {
+    Effect onClose(int threadsInIo, boolean interrupted, boolean timedOutSinceIo) {
         if (closed) {
             return Effect.LATER;
         }
@@ -142,7 +151,7 @@ public final class ConnectionEnding {
      * The kernel reports at close that the peer had already sent FIN (the connection was in CLOSE_WAIT), although
      * the application never read the end of stream: a dead pooled connection. Must come before {@link #onClose}.
      */
-    public Effect onPeerClosedBeforeClose() {
+    Effect onPeerClosedBeforeClose() {
         return decide(Origin.PEER_FIN, Reason.EOF, Operation.CLOSE, null);
     }
 
@@ -151,7 +160,7 @@ public final class ConnectionEnding {
      * data, so it came before the peer's FIN in the stream even when the end of stream was read first (the JDK
      * HttpClient reads on one thread and unwraps later on another): it then refines that peer_fin.
      */
-    public Effect onPeerClosedTls() {
+    Effect onPeerClosedTls() {
         if (verdict != null && verdict.origin() == Origin.PEER_FIN && verdict.reason() == Reason.EOF
                 && verdict.detectedBy() == Operation.READ) {
             verdict = new Verdict(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null);
@@ -161,17 +170,17 @@ public final class ConnectionEnding {
     }
 
     /** At our close, the kernel had a reset from the peer pending, never read by the application. */
-    public Effect onPeerResetBeforeClose() {
+    Effect onPeerResetBeforeClose() {
         return decide(Origin.PEER_RST, Reason.RESET, Operation.CLOSE, null);
     }
 
     /** The socket became unreachable without close(). */
-    public Effect onCollected() {
+    Effect onCollected() {
         return decide(Origin.LEAKED, Reason.GC, Operation.GC, null);
     }
 
     /** The JVM is exiting with the connection still open. */
-    public Effect onProcessExit() {
+    Effect onProcessExit() {
         return decide(Origin.LOCAL_CLOSE, Reason.PROCESS_EXIT, Operation.EXIT, null);
     }
 

@@ -1,13 +1,14 @@
 package io.sockwatch.agent.tracker;
 
-/** How this process came to hold the connection. */
-public enum Kind {
+/**
+ * The part this process plays in a tracked socket: which side opened the connection, or a listener. Not
+ * OpenTelemetry's {@code SpanKind}, which the exporter derives from it.
+ */
+public enum Role {
     /** We connected to the peer. */
     CLIENT,
     /** We accepted the peer's connection. */
     SERVER,
-    /** First seen in the middle of its life. */
-    UNKNOWN,
     /** Not a connection: a listening socket whose accept failed (closed under a blocked accept, out of files). */
     LISTENER
 }

@@ -1,4 +1,4 @@
-package io.sockwatch.agent.classify;
+package io.sockwatch.agent.tracker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sockwatch.agent.classify.ConnectionEnding.Effect;
+import io.sockwatch.agent.classify.Failure;
+import io.sockwatch.agent.classify.FailureTable;
+import io.sockwatch.agent.classify.Operation;
+import io.sockwatch.agent.classify.Origin;
+import io.sockwatch.agent.classify.Reason;
+import io.sockwatch.agent.classify.Verdict;
+import io.sockwatch.agent.tracker.EndingStateMachine.Effect;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -26,16 +32,21 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** First ending signal wins; later signals are events; our own shutdownInput is not the peer's FIN. */
-class ConnectionEndingTest {
+class EndingStateMachineTest {
 
     private static final String SOCKET_EXCEPTION = "java.net.SocketException";
     private static final String TIMEOUT_EXCEPTION = "java.net.SocketTimeoutException";
 
-    private final ConnectionEnding e = new ConnectionEnding();
+    private final EndingStateMachine e = new EndingStateMachine();
 
     private void assertVerdict(Origin origin, Reason reason, Operation by, String errorType) {
         assertTrue(e.isDecided());
         assertEquals(new Verdict(origin, reason, by, errorType), e.verdict());
+    }
+
+    /** A failure as the tracker reports it: classified once, then given to the state machine with its class. */
+    private static Effect failed(EndingStateMachine machine, Operation operation, Throwable failure) {
+        return machine.onFailure(operation, FailureTable.classify(operation, failure), failure.getClass().getName());
     }
 
     private static SocketException socketClosed() {
@@ -53,8 +64,8 @@ class ConnectionEndingTest {
 
     @Test
     void nonEndingSignalsLeaveNoVerdict() {
-        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
-        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.ACCEPT, new SocketTimeoutException("Accept timed out")));
+        assertEquals(Effect.NOT_ENDING, failed(e, Operation.READ, new SocketTimeoutException("Read timed out")));
+        assertEquals(Effect.NOT_ENDING, failed(e, Operation.ACCEPT, new SocketTimeoutException("Accept timed out")));
         assertEquals(Effect.NOT_ENDING, e.onShutdown(true));
         assertEquals(Effect.NOT_ENDING, e.onEndOfStream());
         assertNull(e.verdict());
@@ -93,11 +104,11 @@ class ConnectionEndingTest {
         e.onClose(0, false, false);
         assertEquals(Effect.LATER, e.onPeerClosedTls());
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
-        ConnectionEnding reset = new ConnectionEnding();
-        reset.onFailure(Operation.READ, new SocketException("Connection reset"));
+        EndingStateMachine reset = new EndingStateMachine();
+        failed(reset, Operation.READ, new SocketException("Connection reset"));
         assertEquals(Effect.LATER, reset.onPeerClosedTls());
         assertEquals(Reason.RESET, reset.verdict().reason());
-        ConnectionEnding atClose = new ConnectionEnding();
+        EndingStateMachine atClose = new EndingStateMachine();
         atClose.onPeerClosedBeforeClose();
         assertEquals(Effect.LATER, atClose.onPeerClosedTls());
         assertEquals(Reason.EOF, atClose.verdict().reason());
@@ -122,7 +133,7 @@ class ConnectionEndingTest {
     @Test
     void peerFinThenResetKeepsTheFin() {
         e.onEndOfStream();
-        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new SocketException("Broken pipe")));
+        assertEquals(Effect.LATER, failed(e, Operation.WRITE, new SocketException("Broken pipe")));
         assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
     }
 
@@ -166,7 +177,7 @@ class ConnectionEndingTest {
     @Test
     void shutdownInputDoesNotHideAResetOnWrite() {
         e.onShutdown(true);
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.WRITE, new SocketException("Connection reset by peer")));
+        assertEquals(Effect.DECIDED, failed(e, Operation.WRITE, new SocketException("Connection reset by peer")));
         assertVerdict(Origin.PEER_RST, Reason.RESET, Operation.WRITE, SOCKET_EXCEPTION);
     }
 
@@ -197,7 +208,7 @@ class ConnectionEndingTest {
     @Test
     void writeAfterOurShutdownOutputIsLater() {
         e.onShutdown(false);
-        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new SocketException("Socket output is shutdown")));
+        assertEquals(Effect.LATER, failed(e, Operation.WRITE, new SocketException("Socket output is shutdown")));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.SHUTDOWN_OUTPUT, Operation.SHUTDOWN, null);
     }
 
@@ -205,7 +216,7 @@ class ConnectionEndingTest {
 
     @Test
     void readTimeoutThenCloseIsATimeout() {
-        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
+        assertEquals(Effect.NOT_ENDING, failed(e, Operation.READ, new SocketTimeoutException("Read timed out")));
         assertFalse(e.isDecided());
         assertEquals(Effect.DECIDED, e.onClose(0, false, true));
         assertVerdict(Origin.TIMEOUT, Reason.READ_TIMEOUT, Operation.READ, TIMEOUT_EXCEPTION);
@@ -214,7 +225,7 @@ class ConnectionEndingTest {
 
     @Test
     void readTimeoutThenSuccessfulIoThenCloseIsLocal() {
-        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
+        assertEquals(Effect.NOT_ENDING, failed(e, Operation.READ, new SocketTimeoutException("Read timed out")));
         // The tracker says timedOutSinceIo=false: a read or write succeeded after the timeout.
         assertEquals(Effect.DECIDED, e.onClose(0, false, false));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
@@ -223,7 +234,7 @@ class ConnectionEndingTest {
     @Test
     void repeatedReadTimeoutsEndNothing() {
         for (int i = 0; i < 5; i++) {
-            assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
+            assertEquals(Effect.NOT_ENDING, failed(e, Operation.READ, new SocketTimeoutException("Read timed out")));
         }
         assertFalse(e.isDecided());
     }
@@ -231,14 +242,14 @@ class ConnectionEndingTest {
     @Test
     void readTimeoutAfterTheEndIsStillNotEnding() {
         e.onEndOfStream();
-        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out")));
+        assertEquals(Effect.NOT_ENDING, failed(e, Operation.READ, new SocketTimeoutException("Read timed out")));
         assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
     }
 
     @Test
     void asynchronousReadTimeoutDecidesAtOnceAndTheCloseIsLater() {
         // The channel refuses every further read: the deadline ended the connection, not the close after it.
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, new InterruptedByTimeoutException()));
+        assertEquals(Effect.DECIDED, failed(e, Operation.READ, new InterruptedByTimeoutException()));
         assertVerdict(Origin.TIMEOUT, Reason.READ_TIMEOUT, Operation.READ,
                 "java.nio.channels.InterruptedByTimeoutException");
         assertEquals(Effect.LATER, e.onClose(0, false, false));
@@ -249,32 +260,32 @@ class ConnectionEndingTest {
     @Test
     void asynchronousReadTimeoutAfterThePeersFinIsLater() {
         e.onEndOfStream();
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new InterruptedByTimeoutException()));
+        assertEquals(Effect.LATER, failed(e, Operation.READ, new InterruptedByTimeoutException()));
         assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
     }
 
     @Test
     void acceptTimeoutEndsNothing() {
-        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.ACCEPT, new SocketTimeoutException("Accept timed out")));
+        assertEquals(Effect.NOT_ENDING, failed(e, Operation.ACCEPT, new SocketTimeoutException("Accept timed out")));
         assertFalse(e.isDecided());
     }
 
     @Test
     void connectTimeoutEndsTheAttempt() {
         assertEquals(Effect.DECIDED,
-                e.onFailure(Operation.CONNECT, new SocketTimeoutException("Connect timed out")));
+                failed(e, Operation.CONNECT, new SocketTimeoutException("Connect timed out")));
         assertVerdict(Origin.TIMEOUT, Reason.CONNECT_TIMEOUT, Operation.CONNECT, TIMEOUT_EXCEPTION);
     }
 
     @Test
     void unansweredSynIsAConnectTimeout() {
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.CONNECT, new ConnectException("Connection timed out")));
+        assertEquals(Effect.DECIDED, failed(e, Operation.CONNECT, new ConnectException("Connection timed out")));
         assertVerdict(Origin.TIMEOUT, Reason.CONNECT_TIMEOUT, Operation.CONNECT, "java.net.ConnectException");
     }
 
     @Test
     void keepaliveTimeoutOnRead() {
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, new SocketException("Connection timed out")));
+        assertEquals(Effect.DECIDED, failed(e, Operation.READ, new SocketException("Connection timed out")));
         assertVerdict(Origin.TIMEOUT, Reason.KEEPALIVE_TIMEOUT, Operation.READ, SOCKET_EXCEPTION);
         assertEquals(Effect.LATER, e.onClose(0, false, false));
     }
@@ -283,53 +294,70 @@ class ConnectionEndingTest {
 
     @Test
     void resetOnReadThenBrokenPipeOnWriteKeepsTheReset() {
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, new SocketException("Connection reset")));
-        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new SocketException("Broken pipe")));
+        assertEquals(Effect.DECIDED, failed(e, Operation.READ, new SocketException("Connection reset")));
+        assertEquals(Effect.LATER, failed(e, Operation.WRITE, new SocketException("Broken pipe")));
         assertEquals(Effect.LATER, e.onClose(0, false, false));
         assertVerdict(Origin.PEER_RST, Reason.RESET, Operation.READ, SOCKET_EXCEPTION);
     }
 
     @Test
     void brokenPipeOnAChannelWrite() {
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.WRITE, new IOException("Broken pipe")));
+        assertEquals(Effect.DECIDED, failed(e, Operation.WRITE, new IOException("Broken pipe")));
         assertVerdict(Origin.PEER_RST, Reason.BROKEN_PIPE, Operation.WRITE, "java.io.IOException");
     }
 
     @Test
     void refusedConnect() {
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.CONNECT, new ConnectException("Connection refused")));
+        assertEquals(Effect.DECIDED, failed(e, Operation.CONNECT, new ConnectException("Connection refused")));
         assertVerdict(Origin.PEER_RST, Reason.REFUSED, Operation.CONNECT, "java.net.ConnectException");
         assertEquals("connect", e.verdict().detectedBy().detectedBy());
     }
 
     @Test
     void unreachableConnect() {
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.CONNECT, new NoRouteToHostException("No route to host")));
+        assertEquals(Effect.DECIDED, failed(e, Operation.CONNECT, new NoRouteToHostException("No route to host")));
         assertVerdict(Origin.UNREACHABLE, Reason.NO_ROUTE, Operation.CONNECT, "java.net.NoRouteToHostException");
     }
 
     @Test
     void unknownFailureKeepsItsExceptionClass() {
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, new IOException("Something else")));
+        assertEquals(Effect.DECIDED, failed(e, Operation.READ, new IOException("Something else")));
         assertVerdict(Origin.UNKNOWN, Reason.OTHER, Operation.READ, "java.io.IOException");
     }
 
     @Test
     void unknownNonIoFailureKeepsItsExceptionClass() {
-        e.onFailure(Operation.WRITE, new IllegalStateException("weird"));
+        failed(e, Operation.WRITE, new IllegalStateException("weird"));
         assertVerdict(Origin.UNKNOWN, Reason.OTHER, Operation.WRITE, "java.lang.IllegalStateException");
     }
 
     @Test
     void wrappedFailureKeepsTheThrownClass() {
-        e.onFailure(Operation.WRITE, new SSLException("write failed", new SocketException("Broken pipe")));
+        failed(e, Operation.WRITE, new SSLException("write failed", new SocketException("Broken pipe")));
         assertVerdict(Origin.PEER_RST, Reason.BROKEN_PIPE, Operation.WRITE, "javax.net.ssl.SSLException");
+    }
+
+    @Test
+    void theVerdictNamesTheErrorTypeItIsGiven() {
+        Failure reset = new Failure(Origin.PEER_RST, Reason.RESET, true, false);
+        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, reset, "com.example.TlsWrapperException"));
+        assertVerdict(Origin.PEER_RST, Reason.RESET, Operation.READ, "com.example.TlsWrapperException");
+    }
+
+    @Test
+    void aFailureTheClassifierCallsUsableEndsNothingWhateverItsOrigin() {
+        Failure usable = new Failure(Origin.PEER_RST, Reason.RESET, false, false);
+        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ, usable, SOCKET_EXCEPTION));
+        e.onClose(0, false, false);
+        assertEquals(Effect.NOT_ENDING, e.onFailure(Operation.READ,
+                new Failure(Origin.LOCAL_CLOSE, Reason.CLOSE, false, false), SOCKET_EXCEPTION), "nor misuse");
+        assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
     }
 
     @Test
     void localCloseFailureWithoutASeenCloseDecides() {
         // The close itself was not seen (e.g. closed through another path): the failure is the first signal.
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, socketClosed()));
+        assertEquals(Effect.DECIDED, failed(e, Operation.READ, socketClosed()));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.READ, SOCKET_EXCEPTION);
         assertFalse(e.isClosed());
     }
@@ -348,8 +376,8 @@ class ConnectionEndingTest {
     void closeWakingABlockedThreadIsAsyncCloseAndTheWakeUpIsNotMisuse() {
         assertEquals(Effect.DECIDED, e.onClose(1, false, false));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE, Operation.CLOSE, null);
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, socketClosed()));
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
+        assertEquals(Effect.LATER, failed(e, Operation.READ, socketClosed()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.READ, socketClosed()));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE, Operation.CLOSE, null);
     }
 
@@ -357,16 +385,16 @@ class ConnectionEndingTest {
     void closeWakingAReaderAndAWriter() {
         assertEquals(Effect.DECIDED, e.onClose(2, false, false));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.ASYNC_CLOSE, Operation.CLOSE, null);
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new AsynchronousCloseException()));
-        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new AsynchronousCloseException()));
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, new ClosedChannelException()));
+        assertEquals(Effect.LATER, failed(e, Operation.READ, new AsynchronousCloseException()));
+        assertEquals(Effect.LATER, failed(e, Operation.WRITE, new AsynchronousCloseException()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.WRITE, new ClosedChannelException()));
     }
 
     @Test
     void closeWithoutBlockedThreadsThenSocketClosedIsUseAfterClose() {
         assertEquals(Effect.DECIDED, e.onClose(0, false, false));
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, socketClosed()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.READ, socketClosed()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.WRITE, socketClosed()));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
     }
 
@@ -384,28 +412,28 @@ class ConnectionEndingTest {
     @MethodSource("useAfterCloseFailures")
     void anyLocalCloseFailureAfterAPlainCloseIsUseAfterClose(Operation op, Throwable failure) {
         e.onClose(0, false, false);
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(op, failure));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, op, failure));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
     }
 
     @Test
     void peerFailureAfterCloseIsLaterNotMisuse() {
         e.onClose(0, false, false);
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new SocketException("Connection reset")));
+        assertEquals(Effect.LATER, failed(e, Operation.READ, new SocketException("Connection reset")));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
     }
 
     @Test
     void failureOfTheCloseItselfIsNotUseAfterClose() {
         e.onClose(0, false, false);
-        assertEquals(Effect.LATER, e.onFailure(Operation.CLOSE, socketClosed()));
+        assertEquals(Effect.LATER, failed(e, Operation.CLOSE, socketClosed()));
     }
 
     @Test
     void useAfterCloseAfterAnEarlierVerdictIsStillReported() {
         e.onEndOfStream();
         e.onClose(0, false, false);
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, socketClosed()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.WRITE, socketClosed()));
         assertVerdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null);
     }
 
@@ -414,8 +442,8 @@ class ConnectionEndingTest {
         assertEquals(Effect.DECIDED, e.onClose(1, true, false));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.INTERRUPT, Operation.CLOSE, null);
         // The interrupted thread, blocked in I/O, is told by a ClosedByInterruptException: a wake-up.
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new ClosedByInterruptException()));
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
+        assertEquals(Effect.LATER, failed(e, Operation.READ, new ClosedByInterruptException()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.READ, socketClosed()));
     }
 
     @Test
@@ -429,9 +457,9 @@ class ConnectionEndingTest {
         // SocketChannel: an already interrupted thread enters read; begin() closes the channel in that same thread
         // (no thread in I/O yet), then the read throws ClosedByInterruptException.
         e.onClose(0, true, false);
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+        assertEquals(Effect.LATER, failed(e, Operation.READ, new ClosedByInterruptException()));
         // Only once: the same thread retrying on the closed channel is a use after close.
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.READ, new ClosedByInterruptException()));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.INTERRUPT, Operation.CLOSE, null);
     }
 
@@ -439,49 +467,49 @@ class ConnectionEndingTest {
     void virtualThreadInterruptedInASocketReadIsNotMisuse() {
         // JDK 21+ java.net.Socket: the interrupted virtual thread closes the socket, then throws "Closed by interrupt".
         e.onClose(0, true, false);
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new SocketException("Closed by interrupt")));
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
+        assertEquals(Effect.LATER, failed(e, Operation.READ, new SocketException("Closed by interrupt")));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.READ, socketClosed()));
     }
 
     @Test
     void interruptedCloseDoesNotExcuseOtherLocalCloseFailures() {
         e.onClose(0, true, false);
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, socketClosed()));
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.WRITE, socketClosed()));
+        assertEquals(Effect.LATER, failed(e, Operation.READ, new ClosedByInterruptException()));
     }
 
     @Test
     void interruptedCloseWakingTheInterruptedReaderAndAWriter() {
         e.onClose(2, true, false);
-        assertEquals(Effect.LATER, e.onFailure(Operation.READ, new ClosedByInterruptException()));
-        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new AsynchronousCloseException()));
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.WRITE, new ClosedChannelException()));
+        assertEquals(Effect.LATER, failed(e, Operation.READ, new ClosedByInterruptException()));
+        assertEquals(Effect.LATER, failed(e, Operation.WRITE, new AsynchronousCloseException()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.WRITE, new ClosedChannelException()));
     }
 
     @Test
     void interruptReportAfterAPlainCloseIsUseAfterClose() {
         e.onClose(0, false, false);
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.READ, new ClosedByInterruptException()));
     }
 
     @Test
     void interruptedIoWithoutMessageBeforeCloseDecidesInterrupt() {
-        assertEquals(Effect.DECIDED, e.onFailure(Operation.READ, new InterruptedIOException()));
+        assertEquals(Effect.DECIDED, failed(e, Operation.READ, new InterruptedIOException()));
         assertVerdict(Origin.LOCAL_CLOSE, Reason.INTERRUPT, Operation.READ, "java.io.InterruptedIOException");
     }
 
     @Test
     void closeReasonPrecedence() {
         // interrupt > async_close > shutdown_input > close
-        ConnectionEnding a = new ConnectionEnding();
+        EndingStateMachine a = new EndingStateMachine();
         a.onShutdown(true);
         a.onClose(1, true, false);
         assertEquals(Reason.INTERRUPT, a.verdict().reason());
-        ConnectionEnding b = new ConnectionEnding();
+        EndingStateMachine b = new EndingStateMachine();
         b.onShutdown(true);
         b.onClose(1, false, false);
         assertEquals(Reason.ASYNC_CLOSE, b.verdict().reason());
-        ConnectionEnding c = new ConnectionEnding();
+        EndingStateMachine c = new EndingStateMachine();
         c.onShutdown(true);
         c.onClose(0, false, false);
         assertEquals(Reason.SHUTDOWN_INPUT, c.verdict().reason());
@@ -491,7 +519,7 @@ class ConnectionEndingTest {
     void negativeThreadCountIsTreatedAsNone() {
         e.onClose(-1, false, false);
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.READ, socketClosed()));
     }
 
     @Test
@@ -502,8 +530,8 @@ class ConnectionEndingTest {
         assertTrue(e.isClosed());
         assertVerdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null);
         // The second close does not bring expected wake-ups or an interrupt report with it.
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, socketClosed()));
-        assertEquals(Effect.USE_AFTER_CLOSE, e.onFailure(Operation.READ, new ClosedByInterruptException()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.READ, socketClosed()));
+        assertEquals(Effect.USE_AFTER_CLOSE, failed(e, Operation.READ, new ClosedByInterruptException()));
     }
 
     // ---- CLOSE_WAIT at close, GC, exit -------------------------------------------------------------------------
@@ -519,7 +547,7 @@ class ConnectionEndingTest {
 
     @Test
     void peerClosedBeforeCloseAfterAVerdictIsLater() {
-        e.onFailure(Operation.READ, new SocketException("Connection reset"));
+        failed(e, Operation.READ, new SocketException("Connection reset"));
         assertEquals(Effect.LATER, e.onPeerClosedBeforeClose());
         assertVerdict(Origin.PEER_RST, Reason.RESET, Operation.READ, SOCKET_EXCEPTION);
     }
@@ -534,28 +562,28 @@ class ConnectionEndingTest {
 
     static Stream<Arguments> decidedBeforeCollection() {
         return Stream.of(
-                Arguments.of("peer FIN", (Function<ConnectionEnding, Effect>) ConnectionEnding::onEndOfStream,
+                Arguments.of("peer FIN", (Function<EndingStateMachine, Effect>) EndingStateMachine::onEndOfStream,
                         Origin.PEER_FIN),
-                Arguments.of("close", (Function<ConnectionEnding, Effect>) c -> c.onClose(0, false, false),
+                Arguments.of("close", (Function<EndingStateMachine, Effect>) c -> c.onClose(0, false, false),
                         Origin.LOCAL_CLOSE),
-                Arguments.of("reset", (Function<ConnectionEnding, Effect>)
-                        c -> c.onFailure(Operation.READ, new SocketException("Connection reset")), Origin.PEER_RST),
-                Arguments.of("shutdownOutput", (Function<ConnectionEnding, Effect>) c -> c.onShutdown(false),
+                Arguments.of("reset", (Function<EndingStateMachine, Effect>)
+                        c -> failed(c, Operation.READ, new SocketException("Connection reset")), Origin.PEER_RST),
+                Arguments.of("shutdownOutput", (Function<EndingStateMachine, Effect>) c -> c.onShutdown(false),
                         Origin.LOCAL_CLOSE),
-                Arguments.of("read timeout then close", (Function<ConnectionEnding, Effect>) c -> {
-                    c.onFailure(Operation.READ, new SocketTimeoutException("Read timed out"));
+                Arguments.of("read timeout then close", (Function<EndingStateMachine, Effect>) c -> {
+                    failed(c, Operation.READ, new SocketTimeoutException("Read timed out"));
                     return c.onClose(0, false, true);
                 }, Origin.TIMEOUT),
-                Arguments.of("refused", (Function<ConnectionEnding, Effect>)
-                        c -> c.onFailure(Operation.CONNECT, new ConnectException("Connection refused")),
+                Arguments.of("refused", (Function<EndingStateMachine, Effect>)
+                        c -> failed(c, Operation.CONNECT, new ConnectException("Connection refused")),
                         Origin.PEER_RST),
-                Arguments.of("process exit", (Function<ConnectionEnding, Effect>) ConnectionEnding::onProcessExit,
+                Arguments.of("process exit", (Function<EndingStateMachine, Effect>) EndingStateMachine::onProcessExit,
                         Origin.LOCAL_CLOSE));
     }
 
     @ParameterizedTest(name = "[{index}] {0} then GC")
     @MethodSource("decidedBeforeCollection")
-    void collectedAfterAVerdictIsLater(String name, Function<ConnectionEnding, Effect> first, Origin origin) {
+    void collectedAfterAVerdictIsLater(String name, Function<EndingStateMachine, Effect> first, Origin origin) {
         assertEquals(Effect.DECIDED, first.apply(e));
         Verdict before = e.verdict();
         assertEquals(Effect.LATER, e.onCollected());
@@ -565,7 +593,7 @@ class ConnectionEndingTest {
 
     @Test
     void collectedAfterOnlyNonEndingSignalsIsLeaked() {
-        e.onFailure(Operation.READ, new SocketTimeoutException("Read timed out"));
+        failed(e, Operation.READ, new SocketTimeoutException("Read timed out"));
         e.onShutdown(true);
         e.onEndOfStream();
         assertEquals(Effect.DECIDED, e.onCollected());
@@ -593,16 +621,16 @@ class ConnectionEndingTest {
 
     @Test
     void verdictObjectNeverChangesOnceDecided() {
-        e.onFailure(Operation.READ, new SocketException("Connection reset"));
+        failed(e, Operation.READ, new SocketException("Connection reset"));
         Verdict first = e.verdict();
         e.onEndOfStream();
         e.onShutdown(false);
         e.onShutdown(true);
-        e.onFailure(Operation.WRITE, new IOException("Broken pipe"));
-        e.onFailure(Operation.READ, new IOException("Something else"));
+        failed(e, Operation.WRITE, new IOException("Broken pipe"));
+        failed(e, Operation.READ, new IOException("Something else"));
         e.onPeerClosedBeforeClose();
         e.onClose(1, true, true);
-        e.onFailure(Operation.READ, socketClosed());
+        failed(e, Operation.READ, socketClosed());
         e.onCollected();
         e.onProcessExit();
         assertSame(first, e.verdict());
@@ -614,7 +642,7 @@ class ConnectionEndingTest {
         assertEquals(Effect.LATER, e.onEndOfStream());
         assertEquals(Effect.LATER, e.onShutdown(false));
         assertEquals(Effect.LATER, e.onShutdown(true));
-        assertEquals(Effect.LATER, e.onFailure(Operation.WRITE, new IOException("Broken pipe")));
+        assertEquals(Effect.LATER, failed(e, Operation.WRITE, new IOException("Broken pipe")));
         assertEquals(Effect.LATER, e.onPeerClosedBeforeClose());
         assertEquals(Effect.LATER, e.onClose(0, false, false));
         assertEquals(Effect.LATER, e.onCollected());
@@ -625,24 +653,24 @@ class ConnectionEndingTest {
 
     static Stream<Arguments> verdictsWithoutException() {
         return Stream.of(
-                Arguments.of("peer FIN", (Function<ConnectionEnding, Effect>) ConnectionEnding::onEndOfStream),
-                Arguments.of("close", (Function<ConnectionEnding, Effect>) c -> c.onClose(0, false, false)),
-                Arguments.of("async close", (Function<ConnectionEnding, Effect>) c -> c.onClose(1, false, false)),
-                Arguments.of("interrupted close", (Function<ConnectionEnding, Effect>) c -> c.onClose(0, true, false)),
-                Arguments.of("shutdownOutput", (Function<ConnectionEnding, Effect>) c -> c.onShutdown(false)),
-                Arguments.of("shutdownInput then close", (Function<ConnectionEnding, Effect>) c -> {
+                Arguments.of("peer FIN", (Function<EndingStateMachine, Effect>) EndingStateMachine::onEndOfStream),
+                Arguments.of("close", (Function<EndingStateMachine, Effect>) c -> c.onClose(0, false, false)),
+                Arguments.of("async close", (Function<EndingStateMachine, Effect>) c -> c.onClose(1, false, false)),
+                Arguments.of("interrupted close", (Function<EndingStateMachine, Effect>) c -> c.onClose(0, true, false)),
+                Arguments.of("shutdownOutput", (Function<EndingStateMachine, Effect>) c -> c.onShutdown(false)),
+                Arguments.of("shutdownInput then close", (Function<EndingStateMachine, Effect>) c -> {
                     c.onShutdown(true);
                     return c.onClose(0, false, false);
                 }),
                 Arguments.of("CLOSE_WAIT at close",
-                        (Function<ConnectionEnding, Effect>) ConnectionEnding::onPeerClosedBeforeClose),
-                Arguments.of("GC", (Function<ConnectionEnding, Effect>) ConnectionEnding::onCollected),
-                Arguments.of("exit", (Function<ConnectionEnding, Effect>) ConnectionEnding::onProcessExit));
+                        (Function<EndingStateMachine, Effect>) EndingStateMachine::onPeerClosedBeforeClose),
+                Arguments.of("GC", (Function<EndingStateMachine, Effect>) EndingStateMachine::onCollected),
+                Arguments.of("exit", (Function<EndingStateMachine, Effect>) EndingStateMachine::onProcessExit));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("verdictsWithoutException")
-    void errorTypeIsNullWhenNoExceptionDecided(String name, Function<ConnectionEnding, Effect> signal) {
+    void errorTypeIsNullWhenNoExceptionDecided(String name, Function<EndingStateMachine, Effect> signal) {
         assertEquals(Effect.DECIDED, signal.apply(e));
         assertNull(e.verdict().errorType(), name);
     }

@@ -1,0 +1,361 @@
+package io.sockwatch.agent.tracker;
+
+import io.sockwatch.agent.classify.Failure;
+import io.sockwatch.agent.classify.FailureTable;
+import io.sockwatch.agent.classify.Operation;
+import io.sockwatch.agent.tracker.EndingStateMachine.Effect;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Map;
+
+/**
+ * The signals of a connection's life: connect, accept, read and write, shutdown, close. Each runs on the thread that
+ * made the call (the application's, or an asynchronous channel group's).
+ *
+ * <p>Reads and writes that make progress touch only two plain fields of the state: no lock, no allocation. Everything
+ * rarer (end of stream, failures, shutdown, close) is recorded under the connection's monitor, the only lock taken
+ * here; what a failure means is the classifier's answer, what it means for this connection the
+ * {@link EndingStateMachine}'s. Connections that end go to the {@link ConnectionEnder}.
+ */
+final class ConnectionSignals {
+
+    /**
+     * Stands for the connecting thread of an asynchronous connect, which no thread waits in (the JDK completes it
+     * wherever its event handling runs): never the current thread, so any close is the application's; and not
+     * null, which is what a connect that is no longer pending has.
+     */
+    private static final Thread NO_THREAD = new Thread("sockwatch: no thread waits in an asynchronous connect");
+
+    private final TrackerSettings settings;
+    private final ConnectionTable table;
+    private final Inspectors inspectors;
+    private final TlsLinks tls;
+    private final PeerCheck peerCheck;
+    private final ConnectionEnder ender;
+    private final EventAttributes events;
+
+    ConnectionSignals(TrackerSettings settings, ConnectionTable table, Inspectors inspectors, TlsLinks tls,
+                      PeerCheck peerCheck, ConnectionEnder ender) {
+        this.settings = settings;
+        this.table = table;
+        this.inspectors = inspectors;
+        this.tls = tls;
+        this.peerCheck = peerCheck;
+        this.ender = ender;
+        this.events = new EventAttributes(settings.callSiteDepth());
+    }
+
+    // ---- opening --------------------------------------------------------------------------------------------------
+
+    /**
+     * A connect starts; {@code remote == null} means a pending non-blocking connect continues (finishConnect) on
+     * the current thread.
+     */
+    void connectStarted(Object socket, Object remote, String api) {
+        if (remote == null) {
+            ConnectionState pending = table.get(socket);
+            if (pending != null) {
+                synchronized (pending) {
+                    if (pending.connectingThread != null) { // a connect is pending
+                        pending.connectingThread = Thread.currentThread();
+                    }
+                }
+            }
+            return;
+        }
+        startConnect(socket, remote, api, Thread.currentThread());
+    }
+
+    void asyncConnectStarted(Object channel, Object remote, String api) {
+        if (remote != null) {
+            startConnect(channel, remote, api, NO_THREAD);
+        }
+    }
+
+    private void startConnect(Object socket, Object remote, String api, Thread connecting) {
+        if (ender.isStopped() || AgentWork.isActive()) {
+            return;
+        }
+        if (table.get(socket) != null) {
+            // connect() on a socket that is connected, connecting or closed fails (AlreadyConnectedException,
+            // ConnectionPendingException, "Already connected", "Socket is closed") without touching the
+            // connection: its span goes on. A connect that failed has already ended and left the table.
+            return;
+        }
+        String host = null;
+        int port = 0;
+        SocketAddress peer = null;
+        if (remote instanceof InetSocketAddress isa) {
+            host = isa.getHostString();
+            port = isa.getPort();
+            peer = isa.isUnresolved() ? null : isa;
+            if (settings.excluded().excludes(host, isa.getAddress(), port)) {
+                return;
+            }
+        } else if (remote instanceof UnixDomainSocketAddress path) {
+            peer = path;
+            host = path.getPath().toString(); // what the application asked for: the socket file
+        } else if (remote instanceof SocketAddress other) {
+            peer = other;
+        }
+        ConnectionState state = new ConnectionState(api, Role.CLIENT, System.nanoTime(), host, port);
+        synchronized (state) {
+            state.setPeer(peer);
+            state.connectingThread = connecting;
+            recordOpenSite(state);
+        }
+        table.put(socket, state);
+    }
+
+    void connectEnded(Object socket, Throwable failure) {
+        ConnectionState state = table.get(socket);
+        if (state == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        Failure f = failure == null ? null : FailureTable.classify(Operation.CONNECT, failure);
+        boolean ended = false;
+        synchronized (state) {
+            if (state.connectingThread == null) {
+                return; // finishConnect on a connected channel
+            }
+            state.connectingThread = null;
+            state.lastIoNanos = now;
+            if (failure == null) {
+                inspectors.fillAddresses(state, socket);
+            } else {
+                state.addEvent("exception", now, EventAttributes.exception(failure));
+                Effect effect = state.ending.onFailure(Operation.CONNECT, f, failure.getClass().getName());
+                // The JDK closes a socket whose connect failed: the attempt is over.
+                ended = effect == Effect.DECIDED || state.ending.isDecided();
+            }
+        }
+        if (ended) {
+            ender.endNow(state, now);
+        }
+    }
+
+    void acceptEnded(Object listenerSocket, Object socket, Throwable failure, String api) {
+        if (ender.isStopped() || AgentWork.isActive()) {
+            return;
+        }
+        if (failure != null) {
+            acceptFailed(listenerSocket, failure, api);
+            return;
+        }
+        if (socket == null) {
+            return;
+        }
+        SocketInspector inspector = inspectors.of(api);
+        SocketAddress peer = inspector == null ? null : inspector.peer(socket);
+        if (peer instanceof InetSocketAddress isa
+                && settings.excluded().excludes(null, isa.getAddress(), isa.getPort())) {
+            return;
+        }
+        ConnectionState state = new ConnectionState(api, Role.SERVER, System.nanoTime(), null, 0);
+        synchronized (state) {
+            state.setPeer(peer);
+            state.setLocal(inspector == null ? null : inspector.local(socket));
+            recordOpenSite(state);
+        }
+        table.put(socket, state);
+    }
+
+    /** Where the application opened the connection, when sockwatch.open.callsite is on (leak hunting). */
+    private void recordOpenSite(ConnectionState state) {
+        if (settings.openCallSite()) {
+            state.addEvent("socket.open", System.nanoTime(), events.onThisThread(true));
+        }
+    }
+
+    /**
+     * A failed accept ends no connection, but a listener closed under a blocked accept, or one that cannot accept
+     * (out of file descriptors), is worth a report of its own. Accept timeouts are routine polling and are not.
+     */
+    private void acceptFailed(Object listenerSocket, Throwable failure, String api) {
+        Failure f = FailureTable.classify(Operation.ACCEPT, failure);
+        if (!f.terminal()) {
+            return;
+        }
+        long now = System.nanoTime();
+        ConnectionState state = new ConnectionState(api, Role.LISTENER, now, null, 0);
+        synchronized (state) {
+            SocketInspector inspector = inspectors.of(api);
+            try {
+                state.setLocal(inspector == null ? null : inspector.local(listenerSocket));
+            } catch (RuntimeException notThisKind) {
+                state.setLocal(null); // the inspector reads connections; a listener may not have those fields
+            }
+            state.ending.onFailure(Operation.ACCEPT, f, failure.getClass().getName());
+            state.addEvent("exception", now, EventAttributes.exception(failure));
+            state.addEvent("socket.accept_failed", now, events.onThisThread(false));
+        }
+        ender.endNow(state, now);
+    }
+
+    // ---- reads and writes -----------------------------------------------------------------------------------------
+
+    void read(Object socket, long n, Throwable failure) {
+        if (n > 0) {
+            ConnectionState state = table.get(socket);
+            if (state != null) {
+                state.bytesRead += n;
+                state.lastIoNanos = System.nanoTime();
+            }
+            return;
+        }
+        if (n < 0 || failure != null) {
+            rareRead(socket, n, failure);
+        }
+    }
+
+    /**
+     * A channel read into {@code dst}. The same two field writes as {@link #read}; only a connection's first read
+     * also looks at the bytes (the start of the stream, where a TLS hello would be).
+     */
+    void readInto(Object socket, long n, Throwable failure, ByteBuffer dst) {
+        if (n > 0) {
+            ConnectionState state = table.get(socket);
+            if (state != null) {
+                long before = state.bytesRead;
+                if (before == 0) {
+                    tls.firstRead(state, dst, n);
+                }
+                state.bytesRead = before + n;
+                state.lastIoNanos = System.nanoTime();
+            }
+            return;
+        }
+        if (n < 0 || failure != null) {
+            rareRead(socket, n, failure);
+        }
+    }
+
+    void write(Object socket, long n, Throwable failure) {
+        if (failure == null) {
+            if (n > 0) {
+                ConnectionState state = table.get(socket);
+                if (state != null) {
+                    state.bytesWritten += n;
+                    state.lastIoNanos = System.nanoTime();
+                }
+            }
+            return;
+        }
+        ConnectionState state = inspectors.stateOfWrapped(socket);
+        if (state != null) {
+            onFailure(state, Operation.WRITE, failure, System.nanoTime());
+        }
+    }
+
+    private void rareRead(Object socket, long n, Throwable failure) {
+        ConnectionState state = inspectors.stateOfWrapped(socket);
+        if (state == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (failure != null) {
+            onFailure(state, Operation.READ, failure, now);
+            return;
+        }
+        synchronized (state) {
+            Effect effect = state.ending.onEndOfStream();
+            if (!state.eofSeen) {
+                state.eofSeen = true;
+                // One event for the first end of stream; applications often read -1 repeatedly.
+                state.addEvent("socket.eof", now, Map.of("socket.eof.after_local_shutdown",
+                        effect == Effect.NOT_ENDING));
+            }
+        }
+    }
+
+    private void onFailure(ConnectionState state, Operation operation, Throwable failure, long now) {
+        Failure f = FailureTable.classify(operation, failure);
+        synchronized (state) {
+            if (f.timeoutEvent()) {
+                state.addEvent("socket.timeout", now, EventAttributes.timeout(operation, failure));
+                if (!f.terminal()) {
+                    // A socket read timeout leaves the socket usable (an asynchronous channel's does not): it is the
+                    // ending only if the application then closes without progress in between.
+                    state.lastTimeoutNanos = now;
+                    return;
+                }
+            }
+            state.addEvent("exception", now, EventAttributes.exception(failure));
+            Effect effect = state.ending.onFailure(operation, f, failure.getClass().getName());
+            if (effect == Effect.USE_AFTER_CLOSE) {
+                Map<String, Object> attributes = events.onThisThread(settings.closeCallSite());
+                attributes.put("socket.operation", operation.detectedBy());
+                state.addEvent("socket.use_after_close", now, attributes);
+            }
+        }
+    }
+
+    // ---- shutdown and close ---------------------------------------------------------------------------------------
+
+    void shuttingDownInput(Object socket) {
+        ConnectionState state = table.get(socket);
+        if (state != null) {
+            synchronized (state) {
+                state.ending.onShutdownInputStarting();
+            }
+        }
+    }
+
+    void shutdown(Object socket, boolean input, Throwable failure) {
+        ConnectionState state = table.get(socket);
+        if (state == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (failure != null) {
+            if (input) {
+                synchronized (state) {
+                    state.ending.onShutdownInputFailed();
+                }
+            }
+            onFailure(state, Operation.SHUTDOWN, failure, now);
+            return;
+        }
+        synchronized (state) {
+            state.ending.onShutdown(input);
+            state.addEvent("socket.shutdown", now, Map.of("socket.shutdown.direction", input ? "input" : "output"));
+        }
+    }
+
+    void closing(Object socket) {
+        ConnectionState state = table.get(socket);
+        if (state == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        synchronized (state) {
+            if (state.connectingThread == Thread.currentThread()) {
+                return; // The JDK closing a socket whose connect failed; connectEnded decides.
+            }
+            if (state.ending.isClosed()) {
+                return; // close() is idempotent
+            }
+            if (!state.hasLocal()) {
+                inspectors.fillAddresses(state, socket); // last chance: the descriptor is still open
+            }
+            SocketInspector inspector = inspectors.of(state.api());
+            peerCheck.beforeClose(state, socket, now);
+            int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
+            boolean interrupted = (inspector == null || inspector.closesOnInterrupt())
+                    && Thread.currentThread().isInterrupted()
+                    || (inspector != null && inspector.closedByInterrupt(socket));
+            boolean timedOut = state.lastTimeoutNanos != 0 && state.lastTimeoutNanos > state.lastIoNanos;
+            state.ending.onClose(threadsInIo, interrupted, timedOut);
+            state.closeNanos = now;
+            Map<String, Object> attributes = events.onThisThread(settings.closeCallSite());
+            if (threadsInIo > 0) {
+                attributes.put("socket.close.threads_in_io", (long) threadsInIo);
+            }
+            state.addEvent("socket.close", now, attributes);
+        }
+        ender.closed(state, now);
+    }
+}

@@ -1,0 +1,54 @@
+package io.sockwatch.agent.tracker;
+
+import io.sockwatch.agent.classify.Operation;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The attributes of the events the tracker records, built on the thread that saw the signal: which thread that was
+ * and, where the settings ask for it, where the application called from. The one place that spells them.
+ */
+final class EventAttributes {
+
+    private final int callSiteDepth;
+
+    EventAttributes(int callSiteDepth) {
+        this.callSiteDepth = callSiteDepth;
+    }
+
+    /**
+     * {@code thread.name} of the current thread and, when {@code withCallSite}, the application frames that called
+     * into the socket (described as {@code code.*} only when the event is read, on the export thread). Mutable: the
+     * caller adds what its event says besides.
+     */
+    Map<String, Object> onThisThread(boolean withCallSite) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("thread.name", Thread.currentThread().getName());
+        if (withCallSite) {
+            CallSite.addTo(attributes, callSiteDepth);
+        }
+        return attributes;
+    }
+
+    /** An {@code exception} event: the exception's class and message. */
+    static Map<String, Object> exception(Throwable failure) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("exception.type", failure.getClass().getName());
+        putMessage(attributes, failure);
+        return attributes;
+    }
+
+    /** A {@code socket.timeout} event: the operation that timed out, and the exception's message. */
+    static Map<String, Object> timeout(Operation operation, Throwable failure) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("socket.operation", operation.detectedBy());
+        putMessage(attributes, failure);
+        return attributes;
+    }
+
+    private static void putMessage(Map<String, Object> attributes, Throwable failure) {
+        if (failure.getMessage() != null) {
+            attributes.put("exception.message", failure.getMessage());
+        }
+    }
+}
