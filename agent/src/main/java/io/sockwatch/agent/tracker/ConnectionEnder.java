@@ -28,6 +28,7 @@ final class ConnectionEnder {
     private final AtomicLong internalErrors = new AtomicLong();
     private final Thread lifecycle;
     private volatile boolean stopped;
+    private volatile Runnable warmUp;
 
     ConnectionEnder(TrackerSettings settings, ConnectionTable table, TlsLinks tls, PeerCheck peerCheck,
                     ConnectionListener listener) {
@@ -41,7 +42,9 @@ final class ConnectionEnder {
         this.lifecycle.setDaemon(true);
     }
 
-    void start() {
+    /** Starts the lifecycle thread; it runs {@code warmUp} first. */
+    void start(Runnable warmUp) {
+        this.warmUp = warmUp;
         lifecycle.start();
     }
 
@@ -80,6 +83,14 @@ final class ConnectionEnder {
     }
 
     private void runLifecycle() {
+        Runnable first = warmUp;
+        if (first != null) {
+            try {
+                first.run();
+            } catch (Throwable t) {
+                internalErrors.incrementAndGet();
+            }
+        }
         while (!stopped) {
             try {
                 endDueClosings(System.nanoTime(), false);

@@ -325,6 +325,13 @@ final class ConnectionSignals {
         }
     }
 
+    /** Off the application's threads, at start: see {@link EventAttributes#warmUp}. */
+    void warmUp() {
+        if (settings.closeCallSite() || settings.openCallSite()) {
+            events.warmUp();
+        }
+    }
+
     void closing(Object socket) {
         ConnectionState state = table.get(socket);
         if (state == null) {
@@ -342,15 +349,17 @@ final class ConnectionSignals {
                 inspectors.fillAddresses(state, socket); // last chance: the descriptor is still open
             }
             SocketInspector inspector = inspectors.of(state.api());
-            peerCheck.beforeClose(state, socket, now);
+            // The stack walk first, the kernel's view of the peer last: the JDK's close (our FIN) follows within
+            // microseconds, so a peer FIN that arrives meanwhile is one the wire shows after ours.
+            Map<String, Object> attributes = events.onThisThread(settings.closeCallSite());
             int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
             boolean interrupted = (inspector == null || inspector.closesOnInterrupt())
                     && Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
             boolean timedOut = state.lastTimeoutNanos != 0 && state.lastTimeoutNanos > state.lastIoNanos;
+            peerCheck.beforeClose(state, socket, now);
             state.ending.onClose(threadsInIo, interrupted, timedOut);
             state.closeNanos = now;
-            Map<String, Object> attributes = events.onThisThread(settings.closeCallSite());
             if (threadsInIo > 0) {
                 attributes.put("socket.close.threads_in_io", (long) threadsInIo);
             }

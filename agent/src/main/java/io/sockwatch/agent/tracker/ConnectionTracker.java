@@ -45,9 +45,9 @@ public final class ConnectionTracker implements SocketSignals {
         tls.contextObserved();
     }
 
-    /** Starts the {@code sockwatch-lifecycle} thread. */
+    /** Starts the {@code sockwatch-lifecycle} thread, which first warms up the close path. */
     public void start() {
-        ender.start();
+        ender.start(connections::warmUp);
     }
 
     /** At process exit: ends every connection, closed or still open, and hands it on. */

@@ -66,7 +66,7 @@ class ConnectionEnderTest {
         });
         ender = new ConnectionEnder(settings, table, new TlsLinks(inspectors), new PeerCheck(true, inspectors),
                 listener);
-        ender.start();
+        ender.start(() -> { });
         return ender;
     }
 
