@@ -55,7 +55,7 @@ class UnixDomainIT {
         s.put("unread_input_reset", new Sides(client("peer_rst", "reset", "read").event("exception").bytes(0, 10)
                         .errorType("java.net.SocketException"),
                 server("local_close", "close", "close")));
-        s.put("broken_pipe", new Sides(client("peer_rst", "broken_pipe", "write").event("exception")
+        s.put("broken_pipe", new Sides(client("peer_fin", "broken_pipe", "write").event("exception")
                         .errorType("java.io.IOException"),
                 server("local_close", "close", "close")));
         s.put("stale_pooled", new Sides(client("peer_fin", "eof", "close").event("socket.peer_closed"),

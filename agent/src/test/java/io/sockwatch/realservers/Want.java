@@ -61,7 +61,7 @@ record Want(Rule rule, End wire, String api, String origin, String reason, Strin
             case EXACT -> origin + "/" + reason + "/" + detectedBy;
             case CAPTURE -> "the side the capture shows";
             case GOODBYE -> "goodbye: local_close if the client's FIN/RST is first, else peer_fin (v1) / local_close (v2)";
-            case WRITE_AFTER_PEER_FIN -> "the peer: peer_rst (v1) / peer_fin (v2), by the failed write or at close";
+            case WRITE_AFTER_PEER_FIN -> "the peer: peer_fin/broken_pipe by the failed write; at close, the peer";
         };
     }
 }

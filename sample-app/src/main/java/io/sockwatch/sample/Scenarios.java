@@ -161,7 +161,8 @@ public final class Scenarios {
                         clientSaw = Loopback.describe(e);
                     }
                 }
-                Outcome o = new Outcome("broken_pipe", clientPort, server.port(), "peer_rst", "local_close",
+                // The server's FIN came first; its RST only answered our write: the peer's ending (peer_fin).
+                Outcome o = new Outcome("broken_pipe", clientPort, server.port(), "peer_fin", "local_close",
                         SOCKET, SOCKET, "wrote " + written + " more KiB, then " + clientSaw + ", then closed",
                         serverSaw, null);
                 return clientSaw != null && clientSaw.contains("Broken pipe") ? o : o.failed("expected Broken pipe");

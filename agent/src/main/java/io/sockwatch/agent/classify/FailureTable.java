@@ -30,7 +30,7 @@ public final class FailureTable {
     private static final List<MessageRule> MESSAGES = List.of(
             rule("connection reset by peer", Origin.PEER_RST, Reason.RESET),   // ECONNRESET on write / channel read
             rule("connection reset", Origin.PEER_RST, Reason.RESET),           // NioSocketImpl read after ECONNRESET
-            rule("broken pipe", Origin.PEER_RST, Reason.BROKEN_PIPE),          // EPIPE: writing after the peer's RST
+            rule("broken pipe", Origin.PEER_FIN, Reason.BROKEN_PIPE),          // EPIPE: its RST came after its FIN
             rule("connection refused", Origin.PEER_RST, Reason.REFUSED),       // ECONNREFUSED: RST answered our SYN
             rule("connect timed out", Origin.TIMEOUT, Reason.CONNECT_TIMEOUT), // JDK: connect deadline
             rule("no route to host", Origin.UNREACHABLE, Reason.NO_ROUTE),     // EHOSTUNREACH (Linux wording)

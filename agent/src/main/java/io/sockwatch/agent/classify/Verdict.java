@@ -9,4 +9,12 @@ package io.sockwatch.agent.classify;
  * @param errorType  the exception class that decided it, or null when no exception did
  */
 public record Verdict(Origin origin, Reason reason, Operation detectedBy, String errorType) {
+
+    /**
+     * Whether the span has status ERROR: an error origin, or an ending the application received as an exception
+     * even though the peer simply left first (a write's {@code Broken pipe} after the peer's FIN).
+     */
+    public boolean isError() {
+        return origin.isError() || reason == Reason.BROKEN_PIPE;
+    }
 }

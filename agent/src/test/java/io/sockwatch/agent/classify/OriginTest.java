@@ -98,7 +98,17 @@ class OriginTest {
         assertTrue(status.contains("`ERROR` for origins") && status.contains("`UNSET` for"), status);
         String[] parts = status.split(";");
         Set<String> error = values(parts[0].replace("`ERROR`", ""));
-        Set<String> unset = values(parts[1].replace("`UNSET`", ""));
+        String[] unsetExcept = parts[1].split("except", 2);
+        Set<String> unset = values(unsetExcept[0].replace("`UNSET`", ""));
+        // The reasons that make a span of a non-error origin an error anyway: exactly those, nothing else.
+        Set<String> errorReasons = unsetExcept.length > 1 ? values(unsetExcept[1].replace("`ERROR`", "")) : Set.of();
+        for (Origin origin : Origin.values()) {
+            for (Reason reason : Reason.values()) {
+                boolean expected = origin.isError() || errorReasons.contains(reason.value());
+                assertEquals(expected, new Verdict(origin, reason, Operation.CLOSE, null).isError(),
+                        origin.value() + "/" + reason.value() + ": " + status);
+            }
+        }
         assertFalse(error.isEmpty(), status);
         for (Origin origin : Origin.values()) {
             assertTrue(origin.isError() ? error.contains(origin.value()) : unset.contains(origin.value()),

@@ -303,7 +303,7 @@ class EndingStateMachineTest {
     @Test
     void brokenPipeOnAChannelWrite() {
         assertEquals(Effect.DECIDED, failed(e, Operation.WRITE, new IOException("Broken pipe")));
-        assertVerdict(Origin.PEER_RST, Reason.BROKEN_PIPE, Operation.WRITE, "java.io.IOException");
+        assertVerdict(Origin.PEER_FIN, Reason.BROKEN_PIPE, Operation.WRITE, "java.io.IOException");
     }
 
     @Test
@@ -334,7 +334,7 @@ class EndingStateMachineTest {
     @Test
     void wrappedFailureKeepsTheThrownClass() {
         failed(e, Operation.WRITE, new SSLException("write failed", new SocketException("Broken pipe")));
-        assertVerdict(Origin.PEER_RST, Reason.BROKEN_PIPE, Operation.WRITE, "javax.net.ssl.SSLException");
+        assertVerdict(Origin.PEER_FIN, Reason.BROKEN_PIPE, Operation.WRITE, "javax.net.ssl.SSLException");
     }
 
     @Test
