@@ -21,14 +21,7 @@ public final class RedisClients {
     }
 
     public static void main(String[] args) {
-        try {
-            scenarios(args);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            System.exit(1); // a pool's or a server's threads would keep the JVM alive
-        }
-        System.out.println("MAIN_END " + System.currentTimeMillis());
-        System.exit(0);
+        Report.runThenExit(RedisClients::scenarios, args);
     }
 
     static void scenarios(String[] args) throws Exception {
