@@ -16,17 +16,12 @@ import java.util.stream.Stream;
  * foreground on a free loopback port, trust authentication for user {@code postgres}. PostgreSQL refuses to run as
  * root, so as root both run as the {@code postgres} user the package creates.
  */
-final class Postgres implements AutoCloseable {
+final class Postgres {
 
-    private final LocalDaemon daemon;
-    private final int port;
-
-    private Postgres(LocalDaemon daemon, int port) {
-        this.daemon = daemon;
-        this.port = port;
+    private Postgres() {
     }
 
-    static Postgres start() throws IOException, InterruptedException {
+    static LoopbackServer start() throws IOException, InterruptedException {
         // Debian keeps the server binaries out of PATH, under /usr/lib/postgresql/<major>/bin.
         List<Path> binDirs = new ArrayList<>();
         Path lib = Path.of("/usr/lib/postgresql");
@@ -69,7 +64,7 @@ final class Postgres implements AutoCloseable {
         LocalDaemon daemon = LocalDaemon.start("postgres", dir, "INT", serve);
         daemon.awaitLog("database system is ready to accept connections");
         daemon.awaitPort(port);
-        return new Postgres(daemon, port);
+        return new LoopbackServer(daemon, port);
     }
 
     private static int major(Path binDir) {
@@ -82,18 +77,5 @@ final class Postgres implements AutoCloseable {
 
     static boolean isRoot() throws IOException {
         return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
-    }
-
-    int port() {
-        return port;
-    }
-
-    String log() throws IOException {
-        return daemon.output();
-    }
-
-    @Override
-    public void close() throws IOException, InterruptedException {
-        daemon.close();
     }
 }

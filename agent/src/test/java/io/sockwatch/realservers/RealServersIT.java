@@ -64,8 +64,8 @@ class RealServersIT {
     @RegisterExtension
     static final OtlpReceiver receiver = OtlpReceiver.forTheClass();
 
-    private static Postgres postgres;
-    private static Redis redis;
+    private static LoopbackServer postgres;
+    private static LoopbackServer redis;
     private static Nginx nginx;
     private static final List<String> MATRIX = new ArrayList<>();
 

@@ -6,17 +6,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A Redis server from the Debian package, in the foreground on a free loopback port, persisting nothing. */
-final class Redis implements AutoCloseable {
+final class Redis {
 
-    private final LocalDaemon daemon;
-    private final int port;
-
-    private Redis(LocalDaemon daemon, int port) {
-        this.daemon = daemon;
-        this.port = port;
+    private Redis() {
     }
 
-    static Redis start() throws IOException, InterruptedException {
+    static LoopbackServer start() throws IOException, InterruptedException {
         Path server = LocalDaemon.binary("redis-server", "redis-server", List.of());
         Path dir = Files.createTempDirectory("sockwatch-redis-");
         int port = LocalDaemon.freePort();
@@ -25,19 +20,6 @@ final class Redis implements AutoCloseable {
                 "--daemonize", "no", "--dir", dir.toString(), "--logfile", "", "--loglevel", "verbose"));
         daemon.awaitLog("Ready to accept connections");
         daemon.awaitPort(port);
-        return new Redis(daemon, port);
-    }
-
-    int port() {
-        return port;
-    }
-
-    String log() throws IOException {
-        return daemon.output();
-    }
-
-    @Override
-    public void close() throws IOException, InterruptedException {
-        daemon.close();
+        return new LoopbackServer(daemon, port);
     }
 }
