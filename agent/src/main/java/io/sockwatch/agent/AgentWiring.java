@@ -7,6 +7,7 @@ import io.sockwatch.agent.export.ExporterEndpoints;
 import io.sockwatch.agent.export.SpanPipeline;
 import io.sockwatch.agent.export.Telemetry;
 import io.sockwatch.agent.instrumentation.AgentInstaller;
+import io.sockwatch.agent.instrumentation.PeerStatePoll;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.PeerFilter;
 import io.sockwatch.agent.tracker.TrackerSettings;
@@ -48,9 +49,10 @@ final class AgentWiring {
                 System.err::println);
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
-                        config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck()),
+                        config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck(),
+                        config.reuseIdleThreshold().isZero() ? Long.MAX_VALUE : config.reuseIdleThreshold().toNanos()),
                 pipeline);
-        tracker.start();
+        tracker.start(PeerStatePoll::warmUp);
         SocketBridge.install(tracker);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, pipeline, ledger, config.exitTimeout(),
                 config.debug()),

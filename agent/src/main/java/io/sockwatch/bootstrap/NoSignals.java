@@ -35,6 +35,10 @@ final class NoSignals implements SocketSignals, AsyncSignals {
     }
 
     @Override
+    public void writing(Object socket) {
+    }
+
+    @Override
     public void write(Object socket, long n, Throwable failure) {
     }
 

@@ -53,6 +53,10 @@ public final class SocketBridge {
         signals.readInto(socket, n, failure, dst);
     }
 
+    public static void writing(Object socket) {
+        signals.writing(socket);
+    }
+
     public static void write(Object socket, long n, Throwable failure) {
         signals.write(socket, n, failure);
     }

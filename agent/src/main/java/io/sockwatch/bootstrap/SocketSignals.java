@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * agent's own class loader; this interface lives in the bootstrap loader so that JDK classes can call it.
  *
  * <p>{@code socket} is the JDK object that owns the connection state (for java.net.Socket: its SocketImpl).
- * Implementations must be cheap on {@link #read} and {@link #write} with progress: no allocation, no lock.
+ * Implementations must be cheap on {@link #read}, {@link #writing} and {@link #write} with progress: no allocation, no lock.
  */
 public interface SocketSignals {
 
@@ -35,6 +35,9 @@ public interface SocketSignals {
      * looked at, and one that starts with a TLS hello is indexed (a lock and one small entry, once per connection).
      */
     void readInto(Object socket, long n, Throwable failure, ByteBuffer dst);
+
+    /** A write is about to start (stale reuse is checked here, once per idle gap). */
+    void writing(Object socket);
 
     /** A write transferred {@code n} bytes or failed with {@code failure}. */
     void write(Object socket, long n, Throwable failure);

@@ -9,6 +9,8 @@ public enum Operation {
     CLOSE("close"),
     /** Shutdown of one direction counts as a close of that direction. */
     SHUTDOWN("close"),
+    /** The check before the first write after an idle gap: the peer had already ended a connection we reused. */
+    REUSE("reuse"),
     GC("gc"),
     EXIT("close");
 

@@ -7,11 +7,11 @@ public enum Origin {
     /** The peer sent FIN first: a read returned end of stream that our own shutdownInput did not cause. */
     PEER_FIN("peer_fin", false),
     /** The peer or a middlebox reset the connection, or refused it. */
-    PEER_RST("peer_rst", true),
+    PEER_RST("peer_rst", false),
     /** A deadline expired and the connection ended because of it. */
-    TIMEOUT("timeout", true),
+    TIMEOUT("timeout", false),
     /** No path to the peer. */
-    UNREACHABLE("unreachable", true),
+    UNREACHABLE("unreachable", false),
     /** The socket became unreachable without close(). */
     LEAKED("leaked", true),
     /** Any other failure; the exception is kept. */
@@ -30,8 +30,12 @@ public enum Origin {
         return value;
     }
 
-    /** Whether a span with this origin has status ERROR. */
-    public boolean isError() {
+    /**
+     * Whether a span with this origin has status ERROR whatever the application saw: a leak is a defect of the
+     * application, an unknown failure is unexplained. The other origins are errors when they raised an exception
+     * ({@link Verdict#statusErrorType}).
+     */
+    public boolean isAlwaysError() {
         return error;
     }
 }

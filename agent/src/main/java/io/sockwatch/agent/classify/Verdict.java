@@ -11,10 +11,20 @@ package io.sockwatch.agent.classify;
 public record Verdict(Origin origin, Reason reason, Operation detectedBy, String errorType) {
 
     /**
-     * Whether the span has status ERROR: an error origin, or an ending the application received as an exception
-     * even though the peer simply left first (a write's {@code Broken pipe} after the peer's FIN).
+     * The span's {@code error.type} when its status is ERROR, or null for UNSET (contract v2): the application
+     * received an exception because of the ending (the one that decided it, else {@code laterException}, the first
+     * one a later operation threw because of it), or the origin is an error whatever the application saw (leaked,
+     * unknown: the reason stands in for a missing exception).
+     *
+     * @param laterException the class of an exception a later read or write threw because of the ending, or null
      */
-    public boolean isError() {
-        return origin.isError() || reason == Reason.BROKEN_PIPE;
+    public String statusErrorType(String laterException) {
+        if (errorType != null) {
+            return errorType;
+        }
+        if (laterException != null) {
+            return laterException;
+        }
+        return origin.isAlwaysError() ? reason.value() : null;
     }
 }

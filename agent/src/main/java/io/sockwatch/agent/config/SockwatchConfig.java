@@ -39,6 +39,7 @@ public final class SockwatchConfig {
     static final String CALLSITE_DEPTH = "sockwatch.close.callsite.depth";
     static final String GRACE = "sockwatch.close.grace";
     static final String PEER_CHECK = "sockwatch.close.peer_check";
+    static final String REUSE_IDLE = "sockwatch.reuse.idle_threshold";
     static final String EXCLUDE = "sockwatch.exclude.peers";
     static final String OPEN_CALLSITE = "sockwatch.open.callsite";
     static final String QUEUE = "sockwatch.queue.size";
@@ -63,6 +64,7 @@ public final class SockwatchConfig {
         keys.put(CALLSITE_DEPTH, new Setting("a whole number from 1 to 64", "5"));
         keys.put(GRACE, new Setting("a duration from 0 to 60s, such as 500ms or 1.5s", "1s"));
         keys.put(PEER_CHECK, new Setting("true or false", "true"));
+        keys.put(REUSE_IDLE, new Setting("a duration from 0 (off) to 1h, such as 500ms or 30s", "1s"));
         keys.put(OPEN_CALLSITE, new Setting("true or false", "false"));
         keys.put(EXCLUDE, new Setting(
                 "a comma-separated list of host, host:port, ip, ip:port, [ipv6]:port, cidr or *:port", "none"));
@@ -78,6 +80,7 @@ public final class SockwatchConfig {
     private final int callSiteDepth;
     private final Duration closeGrace;
     private final boolean closePeerCheck;
+    private final Duration reuseIdleThreshold;
     private final List<String> excludedPeers;
     private final boolean openCallSite;
     private final int queueSize;
@@ -92,6 +95,7 @@ public final class SockwatchConfig {
         this.callSiteDepth = lookup.integer(CALLSITE_DEPTH, 5, 1, 64);
         this.closeGrace = lookup.duration(GRACE, Duration.ofSeconds(1), Duration.ofSeconds(60));
         this.closePeerCheck = lookup.bool(PEER_CHECK, true);
+        this.reuseIdleThreshold = lookup.duration(REUSE_IDLE, Duration.ofSeconds(1), Duration.ofHours(1));
         this.excludedPeers = lookup.list(EXCLUDE);
         this.openCallSite = lookup.bool(OPEN_CALLSITE, false);
         this.queueSize = lookup.integer(QUEUE, DEFAULT_QUEUE_SIZE, 1, 1_000_000);
@@ -132,6 +136,14 @@ public final class SockwatchConfig {
     /** Whether a local close asks the kernel if the peer had already closed (CLOSE_WAIT). */
     public boolean closePeerCheck() {
         return closePeerCheck;
+    }
+
+    /**
+     * The idle gap after which the next write first asks the kernel whether the peer already ended the connection
+     * (stale reuse); zero turns the check off.
+     */
+    public Duration reuseIdleThreshold() {
+        return reuseIdleThreshold;
     }
 
     /** Whether to record where each connection was opened (to find the code that leaks sockets). */

@@ -44,7 +44,7 @@ public final class ConnectionSpans {
     /** Ends the connection's span; false when it has none (no verdict, spans=errors without an error, not sampled). */
     public boolean write(ConnectionState c) {
         Verdict verdict = c.verdict();
-        if (verdict == null || (errorsOnly && !verdict.isError())) {
+        if (verdict == null || (errorsOnly && c.statusErrorType() == null)) {
             return false;
         }
         SpanBuilder builder = tracer.spanBuilder(c.role() == Role.LISTENER ? LISTENER_SPAN_NAME : SPAN_NAME)
@@ -63,7 +63,7 @@ public final class ConnectionSpans {
         for (ConnectionEvent e : c.events()) {
             span.addEvent(e.name(), toAttributes(e.attributes()), e.epochNanos(), TimeUnit.NANOSECONDS);
         }
-        if (verdict.isError()) {
+        if (c.statusErrorType() != null) {
             span.setStatus(StatusCode.ERROR, verdict.origin().value() + ": " + verdict.reason().value());
         }
         span.end(Math.max(c.endEpochNanos(), c.startEpochNanos()), TimeUnit.NANOSECONDS);
@@ -96,8 +96,9 @@ public final class ConnectionSpans {
         a.put("socket.bytes.read", c.bytesRead());
         a.put("socket.bytes.written", c.bytesWritten());
         a.put("socket.idle_ms", c.idleMillis());
-        if (verdict.isError()) {
-            a.put("error.type", verdict.errorType() != null ? verdict.errorType() : verdict.reason().value());
+        String errorType = c.statusErrorType();
+        if (errorType != null) {
+            a.put("error.type", errorType);
         }
         if (c.isTls()) {
             // OpenTelemetry's tls.* conventions, and what sockwatch adds about how the TLS session ended.

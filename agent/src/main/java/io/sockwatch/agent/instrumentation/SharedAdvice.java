@@ -27,6 +27,11 @@ public final class SharedAdvice {
 
     /** {@code write(byte[], off, len)} that writes every byte or throws. */
     public static final class WriteFully {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object self) {
+            SocketBridge.writing(self);
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Argument(2) int len, @Advice.Thrown Throwable thrown) {
             SocketBridge.write(self, thrown == null ? len : 0, thrown);

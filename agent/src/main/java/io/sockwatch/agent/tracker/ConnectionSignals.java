@@ -202,7 +202,8 @@ final class ConnectionSignals {
             ConnectionState state = table.get(socket);
             if (state != null) {
                 state.bytesRead += n;
-                state.lastIoNanos = System.nanoTime();
+                state.lastIoNanos = CoarseClock.now();
+                state.lastWasWrite = false;
             }
             return;
         }
@@ -224,7 +225,8 @@ final class ConnectionSignals {
                     tls.firstRead(state, dst, n);
                 }
                 state.bytesRead = before + n;
-                state.lastIoNanos = System.nanoTime();
+                state.lastIoNanos = CoarseClock.now();
+                state.lastWasWrite = false;
             }
             return;
         }
@@ -239,7 +241,8 @@ final class ConnectionSignals {
                 ConnectionState state = table.get(socket);
                 if (state != null) {
                     state.bytesWritten += n;
-                    state.lastIoNanos = System.nanoTime();
+                    state.lastIoNanos = CoarseClock.now();
+                    state.lastWasWrite = true;
                 }
             }
             return;
@@ -247,6 +250,30 @@ final class ConnectionSignals {
         ConnectionState state = inspectors.stateOfWrapped(socket);
         if (state != null) {
             onFailure(state, Operation.WRITE, failure, System.nanoTime());
+        }
+    }
+
+    /**
+     * A write starts. After an idle gap of at least {@code sockwatch.reuse.idle_threshold}, once per gap, the kernel
+     * is asked whether the peer already ended the connection: a stale pooled connection, caught as it is reused.
+     * Otherwise one volatile load and a subtraction.
+     */
+    void writing(Object socket) {
+        ConnectionState state = table.get(socket);
+        if (state != null && CoarseClock.now() - state.lastIoNanos >= settings.reuseIdleNanos()
+                && state.staleCheckedFor != state.lastIoNanos) {
+            checkReuse(state, socket);
+        }
+    }
+
+    private void checkReuse(ConnectionState state, Object socket) {
+        synchronized (state) {
+            long lastIo = state.lastIoNanos;
+            if (state.staleCheckedFor == lastIo) {
+                return;
+            }
+            state.staleCheckedFor = lastIo;
+            peerCheck.beforeReuse(state, socket, System.nanoTime(), events, settings.closeCallSite());
         }
     }
 
@@ -279,7 +306,7 @@ final class ConnectionSignals {
                 if (!f.terminal()) {
                     // A socket read timeout leaves the socket usable (an asynchronous channel's does not): it is the
                     // ending only if the application then closes without progress in between.
-                    state.lastTimeoutNanos = now;
+                    state.progressAtTimeout = state.bytesRead + state.bytesWritten;
                     return;
                 }
             }
@@ -356,7 +383,7 @@ final class ConnectionSignals {
             boolean interrupted = (inspector == null || inspector.closesOnInterrupt())
                     && Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
-            boolean timedOut = state.lastTimeoutNanos != 0 && state.lastTimeoutNanos > state.lastIoNanos;
+            boolean timedOut = state.progressAtTimeout == state.bytesRead + state.bytesWritten;
             peerCheck.beforeClose(state, socket, now);
             state.ending.onClose(threadsInIo, interrupted, timedOut);
             state.closeNanos = now;

@@ -29,11 +29,19 @@ public final class ConnectionState {
     // Hot path: single writer per direction, no synchronization.
     long bytesRead;
     long bytesWritten;
+    /** The last successful read or write, by the {@link CoarseClock}. */
     long lastIoNanos;
+    /** Whether that was a write: a peer FIN found at close then answered it (a goodbye). */
+    boolean lastWasWrite;
 
     // Rare signals, guarded by this.
     final EndingStateMachine ending = new EndingStateMachine();
-    long lastTimeoutNanos;
+    /** Bytes moved when a read last timed out, or -1: a close without progress since is the timeout's ending. */
+    long progressAtTimeout = -1;
+    /** The {@link #lastIoNanos} of the idle gap last checked for stale reuse: one check per gap. */
+    long staleCheckedFor = -1;
+    /** Opened before a runtime attach: seen for the first time mid-life. */
+    boolean firstSeenMidLife;
     boolean eofSeen;
     // Addresses as the InetAddress the socket already holds plus a port, not as a fresh InetSocketAddress each:
     // tens of thousands of idle connections are tracked, so every object per connection counts. A Unix domain
@@ -163,6 +171,12 @@ public final class ConnectionState {
     /** The verdict; null only if the connection never ended (never the case once it is handed to a listener). */
     public synchronized Verdict verdict() {
         return ending.verdict();
+    }
+
+    /** The span's {@code error.type} if its status is ERROR, else null: see {@link Verdict#statusErrorType}. */
+    public synchronized String statusErrorType() {
+        Verdict v = ending.verdict();
+        return v == null ? null : v.statusErrorType(ending.laterException());
     }
 
     /** Whether a TLS layer was seen over this connection. */

@@ -45,9 +45,16 @@ public final class ConnectionTracker implements SocketSignals {
         tls.contextObserved();
     }
 
-    /** Starts the {@code sockwatch-lifecycle} thread, which first warms up the close path. */
-    public void start() {
-        ender.start(connections::warmUp);
+    /**
+     * Starts the {@code sockwatch-lifecycle} thread, which first warms up the close path: the tracker's part, then
+     * {@code instrumentationWarmUp} (the kernel calls the inspectors make).
+     */
+    public void start(Runnable instrumentationWarmUp) {
+        CoarseClock.start();
+        ender.start(() -> {
+            connections.warmUp();
+            instrumentationWarmUp.run();
+        });
     }
 
     /** At process exit: ends every connection, closed or still open, and hands it on. */
@@ -95,6 +102,11 @@ public final class ConnectionTracker implements SocketSignals {
     @Override
     public void readInto(Object socket, long n, Throwable failure, ByteBuffer dst) {
         connections.readInto(socket, n, failure, dst);
+    }
+
+    @Override
+    public void writing(Object socket) {
+        connections.writing(socket);
     }
 
     @Override

@@ -40,10 +40,17 @@ final class EndingStateMachine {
     private int pendingWakeups;
     /** The close came from an interrupt, whose report to the interrupted thread is still expected, not misuse. */
     private boolean interruptReportDue;
+    /** The first exception a later operation threw because of the ending (not because of our own close). */
+    private String laterException;
 
     /** The verdict, or null while the connection has not ended. */
     Verdict verdict() {
         return verdict;
+    }
+
+    /** The class of the first exception an operation threw because of the ending after it was decided, or null. */
+    String laterException() {
+        return laterException;
     }
 
     boolean isDecided() {
@@ -92,7 +99,13 @@ final class EndingStateMachine {
             }
             return interruptReport ? Effect.LATER : Effect.USE_AFTER_CLOSE;
         }
-        return decide(f.origin(), f.reason(), operation, errorType);
+        Effect effect = decide(f.origin(), f.reason(), operation, errorType);
+        if (effect == Effect.LATER && laterException == null && !f.isLocalClose()) {
+            // The application learnt of the ending only now (a reset read after a stale reuse, a write after
+            // the peer's FIN): the span's status is ERROR because of this exception.
+            laterException = errorType;
+        }
+        return effect;
     }
 
     /** This process is about to shut the input down (see {@link #onShutdown} for when it has). */
@@ -172,6 +185,15 @@ final class EndingStateMachine {
     /** At our close, the kernel had a reset from the peer pending, never read by the application. */
     Effect onPeerResetBeforeClose() {
         return decide(Origin.PEER_RST, Reason.RESET, Operation.CLOSE, null);
+    }
+
+    /**
+     * Before the first write after an idle gap, the kernel had the peer's FIN unread, or its reset pending: the
+     * application reused a connection the peer had already ended (a stale pooled connection).
+     */
+    Effect onStaleReuse(boolean reset) {
+        return reset ? decide(Origin.PEER_RST, Reason.RESET, Operation.REUSE, null)
+                : decide(Origin.PEER_FIN, Reason.EOF, Operation.REUSE, null);
     }
 
     /** The socket became unreachable without close(). */

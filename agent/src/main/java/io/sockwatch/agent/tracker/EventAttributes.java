@@ -1,6 +1,9 @@
 package io.sockwatch.agent.tracker;
 
 import io.sockwatch.agent.classify.Operation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,6 +12,9 @@ import java.util.Map;
  * and, where the settings ask for it, where the application called from. The one place that spells them.
  */
 final class EventAttributes {
+
+    /** {@code Thread.isVirtual()}, JDK 21 and later; null before. */
+    private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     private final int callSiteDepth;
 
@@ -23,7 +29,7 @@ final class EventAttributes {
      */
     Map<String, Object> onThisThread(boolean withCallSite) {
         Map<String, Object> attributes = new LinkedHashMap<>();
-        attributes.put("thread.name", Thread.currentThread().getName());
+        attributes.put("thread.name", threadName(Thread.currentThread()));
         if (withCallSite) {
             CallSite.addTo(attributes, callSiteDepth);
         }
@@ -38,6 +44,36 @@ final class EventAttributes {
     void warmUp() {
         for (int i = 0; i < 2_000; i++) {
             onThisThread(true);
+        }
+    }
+
+    /**
+     * The thread's name; a virtual thread has none unless the application gave it one, so it is named by its id,
+     * as {@code virtual-<id>}: a reader can tell it from a platform thread and follow it through a thread dump.
+     */
+    @SuppressWarnings("deprecation") // getId(): threadId() is JDK 19+, the agent runs on 17
+    static String threadName(Thread thread) {
+        String name = thread.getName();
+        if (name.isEmpty() && isVirtual(thread)) {
+            return "virtual-" + thread.getId();
+        }
+        return name;
+    }
+
+    private static boolean isVirtual(Thread thread) {
+        try {
+            return IS_VIRTUAL != null && (boolean) IS_VIRTUAL.invokeExact(thread);
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    private static MethodHandle isVirtualHandle() {
+        try {
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    MethodType.methodType(boolean.class));
+        } catch (ReflectiveOperationException e) {
+            return null; // JDK 17: no virtual threads
         }
     }
 

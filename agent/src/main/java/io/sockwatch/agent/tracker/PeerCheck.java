@@ -1,12 +1,15 @@
 package io.sockwatch.agent.tracker;
 
+import io.sockwatch.agent.classify.Operation;
 import java.net.UnixDomainSocketAddress;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code sockwatch.close.peer_check}: before a local close (or the exit) decides, asks the kernel whether the peer had
- * already ended the connection: its FIN waiting unread (CLOSE_WAIT) or a reset pending, as on a dead pooled
- * connection. One poll(2) through the socket's inspector, no read.
+ * Asks the kernel, through the socket's inspector (one poll(2), no read), whether the peer had already ended the
+ * connection: its FIN waiting unread (CLOSE_WAIT) or a reset pending. Before a local close or the exit
+ * ({@code sockwatch.close.peer_check}) it finds dead pooled connections and tells them from goodbyes; before the
+ * first write after an idle gap it catches a stale connection as it is reused.
  */
 final class PeerCheck {
 
@@ -18,22 +21,77 @@ final class PeerCheck {
         this.inspectors = inspectors;
     }
 
-    /** Under the state's monitor, while {@code socket} (null when it is gone) is still open. */
+    /**
+     * At close or exit, under the state's monitor, while {@code socket} (null when it is gone) is still open. The
+     * pending error may be taken: the application reads the socket no more.
+     */
     void beforeClose(ConnectionState state, Object socket, long now) {
-        if (!enabled || state.ending.isDecided() || state.ending.isInputShutdown() || socket == null) {
+        if (!applies(state, socket)) {
             return;
         }
-        SocketInspector inspector = inspectors.of(state.api());
-        PeerState peer = inspector == null ? PeerState.UNKNOWN : inspector.peerState(socket);
-        // A Unix domain socket has no TCP state to name: the event alone says the peer had closed.
-        boolean tcp = !(state.peer() instanceof UnixDomainSocketAddress
-                || state.local() instanceof UnixDomainSocketAddress);
-        if (peer == PeerState.FIN_RECEIVED) {
-            state.ending.onPeerClosedBeforeClose();
-            state.addEvent("socket.peer_closed", now, tcp ? Map.of("network.tcp.state", "close_wait") : Map.of());
-        } else if (peer == PeerState.RESET_RECEIVED) {
-            state.ending.onPeerResetBeforeClose();
-            state.addEvent("socket.peer_closed", now, tcp ? Map.of("network.tcp.state", "reset") : Map.of());
+        switch (ask(state, socket, true)) {
+            case FIN_RECEIVED -> {
+                if (state.lastWasWrite) {
+                    // Our last word was a write (Terminate, QUIT) and the peer answered it by closing: the
+                    // connection ends by our goodbye, which onClose decides.
+                    state.addEvent("socket.goodbye", now, tcpState(state, "close_wait"));
+                } else {
+                    state.ending.onPeerClosedBeforeClose();
+                    state.addEvent("socket.peer_closed", now, tcpState(state, "close_wait"));
+                }
+            }
+            case RESET_AFTER_FIN -> {
+                // The peer's FIN came first; its reset only answered data of ours that arrived after it.
+                state.ending.onPeerClosedBeforeClose();
+                Map<String, Object> attributes = tcpState(state, "reset");
+                attributes.put("socket.error", "EPIPE");
+                state.addEvent("socket.peer_closed", now, attributes);
+            }
+            case RESET_RECEIVED -> {
+                state.ending.onPeerResetBeforeClose();
+                state.addEvent("socket.peer_closed", now, tcpState(state, "reset"));
+            }
+            default -> {
+            }
         }
+    }
+
+    /**
+     * Before a write after an idle gap, under the state's monitor, on the application's thread. The pending error
+     * is left for the application's own read or write to report.
+     */
+    void beforeReuse(ConnectionState state, Object socket, long now, EventAttributes events, boolean callSite) {
+        if (!applies(state, socket) || state.ending.isClosed()) {
+            return;
+        }
+        PeerState peer = ask(state, socket, false);
+        if (peer != PeerState.FIN_RECEIVED && peer != PeerState.RESET_RECEIVED) {
+            return;
+        }
+        boolean reset = peer == PeerState.RESET_RECEIVED;
+        state.ending.onStaleReuse(reset);
+        Map<String, Object> attributes = events.onThisThread(callSite);
+        attributes.put("socket.idle_ms", Math.max(0, (now - state.lastIoNanos) / 1_000_000L));
+        attributes.put("socket.operation", Operation.WRITE.detectedBy());
+        attributes.putAll(tcpState(state, reset ? "reset" : "close_wait"));
+        state.addEvent("socket.stale_reuse", now, attributes);
+    }
+
+    private boolean applies(ConnectionState state, Object socket) {
+        return enabled && socket != null && !state.ending.isDecided() && !state.ending.isInputShutdown();
+    }
+
+    private PeerState ask(ConnectionState state, Object socket, boolean mayTakeError) {
+        SocketInspector inspector = inspectors.of(state.api());
+        return inspector == null ? PeerState.UNKNOWN : inspector.peerState(socket, mayTakeError);
+    }
+
+    /** A Unix domain socket has no TCP state to name: the event alone says the peer had closed. */
+    private static Map<String, Object> tcpState(ConnectionState state, String tcpState) {
+        Map<String, Object> attributes = new HashMap<>(4);
+        if (!(state.peer() instanceof UnixDomainSocketAddress || state.local() instanceof UnixDomainSocketAddress)) {
+            attributes.put("network.tcp.state", tcpState);
+        }
+        return attributes;
     }
 }

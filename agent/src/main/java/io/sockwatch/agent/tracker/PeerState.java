@@ -6,8 +6,13 @@ public enum PeerState {
     OPEN,
     /** The peer's FIN arrived and was never read (the connection is in CLOSE_WAIT). */
     FIN_RECEIVED,
-    /** An error is pending on the socket: the peer reset it. */
+    /** An error is pending on the socket: the peer reset it (ECONNRESET, or not read). */
     RESET_RECEIVED,
+    /**
+     * The peer reset the connection after its FIN: the kernel filed the reset as EPIPE, as Linux does for a reset
+     * that arrives in CLOSE_WAIT. The peer ended the connection first; its RST only answered data of ours.
+     */
+    RESET_AFTER_FIN,
     /** It cannot be known here (not Linux, or the JDK's internals differ). */
     UNKNOWN
 }

@@ -37,9 +37,14 @@ public interface SocketInspector {
 
     /**
      * Whether the peer has already closed its side, asked of the kernel without reading; only while the socket is
-     * still open (at close, or at exit). Never called when this process shut the input down itself.
+     * still open (at close, at exit, or before a write after an idle gap). Never called when this process shut the
+     * input down itself.
+     *
+     * @param mayTakeError whether a pending error may be read (and so cleared) to tell {@link PeerState#RESET_AFTER_FIN}
+     *                     from {@link PeerState#RESET_RECEIVED}: only at close, never while the application may
+     *                     still be told of the error
      */
-    default PeerState peerState(Object socket) {
+    default PeerState peerState(Object socket, boolean mayTakeError) {
         return PeerState.UNKNOWN;
     }
 

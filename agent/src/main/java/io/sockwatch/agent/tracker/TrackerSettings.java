@@ -10,7 +10,9 @@ package io.sockwatch.agent.tracker;
  * @param maxPending    how many closed connections may wait for their grace period; beyond it they end at once
  * @param excluded      peers whose connections are not tracked
  * @param peerCheck     ask the kernel at close whether the peer had already closed (or reset) the connection
+ * @param reuseIdleNanos the idle gap after which the next write first checks the peer (stale reuse);
+ *                      {@code Long.MAX_VALUE} when off
  */
-public record TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos, int maxPending,
-                              PeerFilter excluded, boolean peerCheck) {
+public record TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos,
+                              int maxPending, PeerFilter excluded, boolean peerCheck, long reuseIdleNanos) {
 }

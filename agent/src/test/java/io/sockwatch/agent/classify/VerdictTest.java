@@ -1,27 +1,57 @@
 package io.sockwatch.agent.classify;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
-/** Status ERROR: an error origin, or an ending the application got as an exception although the peer only left. */
+/** Contract v2's status: ERROR when the application received an exception because of the ending, or for leaks. */
 class VerdictTest {
 
     @Test
     void aBrokenPipeIsThePeersEndingAndStillAnError() {
-        assertTrue(new Verdict(Origin.PEER_FIN, Reason.BROKEN_PIPE, Operation.WRITE, "java.io.IOException").isError());
+        assertEquals("java.io.IOException",
+                new Verdict(Origin.PEER_FIN, Reason.BROKEN_PIPE, Operation.WRITE, "java.io.IOException")
+                        .statusErrorType(null));
     }
 
     @Test
     void aCleanEndOfStreamIsNoError() {
-        assertFalse(new Verdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null).isError());
-        assertFalse(new Verdict(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null).isError());
-        assertFalse(new Verdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null).isError());
+        assertNull(new Verdict(Origin.PEER_FIN, Reason.EOF, Operation.READ, null).statusErrorType(null));
+        assertNull(new Verdict(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null).statusErrorType(null));
+        assertNull(new Verdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null).statusErrorType(null));
     }
 
     @Test
-    void aResetIsAnError() {
-        assertTrue(new Verdict(Origin.PEER_RST, Reason.RESET, Operation.READ, "java.net.SocketException").isError());
+    void aResetReadIsAnError() {
+        assertEquals("java.net.SocketException",
+                new Verdict(Origin.PEER_RST, Reason.RESET, Operation.READ, "java.net.SocketException")
+                        .statusErrorType(null));
+    }
+
+    @Test
+    void aResetFoundOnlyAtCloseRaisedNothing() {
+        assertNull(new Verdict(Origin.PEER_RST, Reason.RESET, Operation.CLOSE, null).statusErrorType(null));
+    }
+
+    @Test
+    void aLaterExceptionBecauseOfTheEndingMakesItAnError() {
+        // A stale connection found at reuse; the application's read then failed with a reset.
+        Verdict stale = new Verdict(Origin.PEER_FIN, Reason.EOF, Operation.REUSE, null);
+        assertNull(stale.statusErrorType(null));
+        assertEquals("java.net.SocketException", stale.statusErrorType("java.net.SocketException"));
+    }
+
+    @Test
+    void theDecidingExceptionNamesTheErrorBeforeALaterOne() {
+        assertEquals("java.net.SocketTimeoutException",
+                new Verdict(Origin.TIMEOUT, Reason.READ_TIMEOUT, Operation.READ, "java.net.SocketTimeoutException")
+                        .statusErrorType("java.io.IOException"));
+    }
+
+    @Test
+    void leaksAndUnknownEndingsAreErrorsWithoutAnException() {
+        assertEquals("gc", new Verdict(Origin.LEAKED, Reason.GC, Operation.GC, null).statusErrorType(null));
+        assertEquals("other", new Verdict(Origin.UNKNOWN, Reason.OTHER, Operation.READ, null).statusErrorType(null));
     }
 }

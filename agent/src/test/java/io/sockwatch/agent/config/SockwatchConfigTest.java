@@ -85,7 +85,8 @@ class SockwatchConfigTest {
                 + "agent argument aa, agent argument zz, SOCKWATCH_ALPHA, SOCKWATCH_MIKE, SOCKWATCH_ZULU", names);
         assertTrue(warnings.get(0).endsWith("; known settings: sockwatch.enabled, sockwatch.spans, "
                 + "sockwatch.close.callsite, sockwatch.close.callsite.depth, sockwatch.close.grace, "
-                + "sockwatch.close.peer_check, sockwatch.open.callsite, sockwatch.exclude.peers, sockwatch.queue.size, "
+                + "sockwatch.close.peer_check, sockwatch.reuse.idle_threshold, sockwatch.open.callsite, "
+                + "sockwatch.exclude.peers, sockwatch.queue.size, "
                 + "sockwatch.exit.timeout, sockwatch.debug"), "known keys in the README's order: " + warnings.get(0));
     }
 
@@ -126,6 +127,7 @@ class SockwatchConfigTest {
                 Map.entry(SockwatchConfig.CALLSITE_DEPTH, String.valueOf(c.callSiteDepth())),
                 Map.entry(SockwatchConfig.GRACE, Durations.format(c.closeGrace())),
                 Map.entry(SockwatchConfig.PEER_CHECK, String.valueOf(c.closePeerCheck())),
+                Map.entry(SockwatchConfig.REUSE_IDLE, Durations.format(c.reuseIdleThreshold())),
                 Map.entry(SockwatchConfig.OPEN_CALLSITE, String.valueOf(c.openCallSite())),
                 Map.entry(SockwatchConfig.EXCLUDE, c.excludedPeers().isEmpty() ? "none" : c.excludedPeers().toString()),
                 Map.entry(SockwatchConfig.QUEUE, String.valueOf(c.queueSize())),

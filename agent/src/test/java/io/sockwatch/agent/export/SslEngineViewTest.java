@@ -44,7 +44,8 @@ class SslEngineViewTest {
 
     @BeforeEach
     void start() {
-        tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false),
+        tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false,
+                Long.MAX_VALUE),
                 ended::add);
         tracker.registerInspector(API, new SocketInspector() {
             @Override
@@ -63,7 +64,7 @@ class SslEngineViewTest {
             }
         });
         tracker.tlsContextObserved();
-        tracker.start();
+        tracker.start(() -> { });
     }
 
     @AfterEach
@@ -340,9 +341,10 @@ class SslEngineViewTest {
     @Test
     void withoutTheTransportContextSignalsNoEngineIsLinked() throws Exception {
         tracker.shutdown();
-        tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false),
+        tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false,
+                Long.MAX_VALUE),
                 ended::add);
-        tracker.start();
+        tracker.start(() -> { });
         Object socket = accepted(clientHello(13));
         SSLEngine engine = engine(0);
         unwrapping(engine, clientHello(13));

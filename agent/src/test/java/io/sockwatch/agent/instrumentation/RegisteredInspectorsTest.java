@@ -30,7 +30,8 @@ class RegisteredInspectorsTest {
 
     private final LinkedBlockingQueue<ConnectionState> ended = new LinkedBlockingQueue<>();
     private final ConnectionTracker tracker = new ConnectionTracker(
-            new TrackerSettings(false, false, 1, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false), ended::add);
+            new TrackerSettings(false, false, 1, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false,
+                    Long.MAX_VALUE), ended::add);
 
     @AfterEach
     void stop() {
@@ -39,7 +40,7 @@ class RegisteredInspectorsTest {
 
     private Verdict closedByAnInterruptedThread(String api) throws InterruptedException {
         AgentInstaller.register(AgentInstaller.modules(), tracker);
-        tracker.start();
+        tracker.start(() -> { });
         Object socket = new Object(); // no field of a real channel is read on this path
         tracker.connectStarted(socket, new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080), 0, api);
         tracker.connectEnded(socket, null);

@@ -42,7 +42,7 @@ class ConnectionEnderTest {
 
     private ConnectionEnder ender(long graceMillis, int maxPending, ConnectionListener listener) {
         TrackerSettings settings = new TrackerSettings(false, false, 1, TimeUnit.MILLISECONDS.toNanos(graceMillis),
-                maxPending, PeerFilter.parse(List.of(), new ArrayList<>()), true);
+                maxPending, PeerFilter.parse(List.of(), new ArrayList<>()), true, Long.MAX_VALUE);
         inspectors.register(API, new SocketInspector() {
             @Override
             public SocketAddress peer(Object socket) {
@@ -60,7 +60,7 @@ class ConnectionEnderTest {
             }
 
             @Override
-            public PeerState peerState(Object socket) {
+            public PeerState peerState(Object socket, boolean mayTakeError) {
                 return peerState;
             }
         });

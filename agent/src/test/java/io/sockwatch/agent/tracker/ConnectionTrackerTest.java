@@ -40,7 +40,12 @@ class ConnectionTrackerTest {
     private final FakeInspector inspector = new FakeInspector();
     private ConnectionTracker tracker;
 
+    /** Short, so that a test can wait it out; far longer than the steps of a test that must not reach it. */
+    private static final long REUSE_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+
     private volatile boolean peerClosed;
+    /** What poll(2) says, when a test needs more than {@link #peerClosed}. */
+    private volatile PeerState kernelSays;
 
     private boolean openCallSite;
 
@@ -50,9 +55,9 @@ class ConnectionTrackerTest {
 
     private ConnectionTracker tracker(long graceMillis, PeerFilter excluded) {
         tracker = new ConnectionTracker(new TrackerSettings(true, openCallSite, 3, TimeUnit.MILLISECONDS.toNanos(graceMillis), 16,
-                excluded, true), ended::add);
+                excluded, true, REUSE_IDLE_NANOS), ended::add);
         tracker.registerInspector(API, inspector);
-        tracker.start();
+        tracker.start(() -> { });
         return tracker;
     }
 
@@ -120,6 +125,124 @@ class ConnectionTrackerTest {
         assertEquals(List.of("socket.peer_closed", "socket.close"), names(s));
         assertEquals("close_wait", s.events().get(0).attributes().get("network.tcp.state"));
         assertEquals(1, inspector.peerStateCalls.get(), "one poll(2) at the close");
+    }
+
+    @Test
+    void aGoodbyeThePeerAnsweredWithItsFinIsOurEnding() throws Exception {
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        t.write(socket, 10, null);
+        t.read(socket, 5, null);
+        t.writing(socket);
+        t.write(socket, 5, null); // Terminate, QUIT: our last word
+        peerClosed = true; // the server answered by closing before our close
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
+        assertEquals(List.of("socket.goodbye", "socket.close"), names(s));
+        assertEquals("close_wait", s.events().get(0).attributes().get("network.tcp.state"));
+        assertNull(s.statusErrorType());
+    }
+
+    @Test
+    void aFinAfterOurLastReadIsThePeersEvenIfWeWroteBefore() throws Exception {
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        t.write(socket, 10, null);
+        t.read(socket, 5, null); // the answer came: the connection waits on us
+        peerClosed = true;
+        t.closing(socket);
+        assertVerdict(next(), Origin.PEER_FIN, Reason.EOF, "close");
+    }
+
+    @Test
+    void aResetFoundAtCloseThatTheKernelFiledAsEpipeCameAfterThePeersFin() throws Exception {
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        t.write(socket, 10, null);
+        kernelSays = PeerState.RESET_AFTER_FIN;
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "close");
+        assertEquals(List.of("socket.peer_closed", "socket.close"), names(s));
+        assertEquals("EPIPE", s.events().get(0).attributes().get("socket.error"));
+        assertEquals("reset", s.events().get(0).attributes().get("network.tcp.state"));
+        assertNull(s.statusErrorType(), "the application was told nothing");
+    }
+
+    @Test
+    void aResetFoundAtCloseIsThePeersResetWithoutError() throws Exception {
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        t.write(socket, 10, null);
+        kernelSays = PeerState.RESET_RECEIVED;
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_RST, Reason.RESET, "close");
+        assertNull(s.statusErrorType(), "contract v2: an ending that raised nothing is UNSET");
+    }
+
+    @Test
+    void aStaleConnectionIsCaughtAtTheFirstWriteAfterAnIdleGap() throws Exception {
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        t.write(socket, 10, null);
+        t.read(socket, 10, null);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(REUSE_IDLE_NANOS) + 150);
+        peerClosed = true; // the server's idle timeout closed it meanwhile
+        t.writing(socket);
+        t.write(socket, 10, null); // the write itself still succeeds: the bytes go to the kernel
+        t.read(socket, 0, new SocketException("Connection reset")); // the peer's kernel answered with RST
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "reuse");
+        assertEquals(List.of("socket.stale_reuse", "exception", "socket.close"), names(s));
+        Map<String, Object> reuse = s.events().get(0).attributes();
+        assertTrue((long) reuse.get("socket.idle_ms") >= TimeUnit.NANOSECONDS.toMillis(REUSE_IDLE_NANOS),
+                reuse.toString());
+        assertEquals("write", reuse.get("socket.operation"));
+        assertEquals("close_wait", reuse.get("network.tcp.state"));
+        assertNotNull(reuse.get("thread.name"));
+        assertNotNull(reuse.get("code.function.name"), "the call site of the reuse");
+        assertEquals(1, inspector.peerStateCalls.get(), "one poll(2) at reuse; none at close, already decided");
+        assertEquals("java.net.SocketException", s.statusErrorType(), "the reset reached the application");
+    }
+
+    @Test
+    void aResetWhileIdleIsCaughtAtReuse() throws Exception {
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        t.read(socket, 10, null);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(REUSE_IDLE_NANOS) + 150);
+        kernelSays = PeerState.RESET_RECEIVED;
+        t.writing(socket);
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_RST, Reason.RESET, "reuse");
+        assertEquals("reset", s.events().get(0).attributes().get("network.tcp.state"));
+    }
+
+    @Test
+    void oneCheckPerIdleGapAndNoneWithoutOne() throws Exception {
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        t.read(socket, 10, null);
+        t.writing(socket);
+        t.write(socket, 10, null);
+        assertEquals(0, inspector.peerStateCalls.get(), "no idle gap, no check");
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(REUSE_IDLE_NANOS) + 150);
+        t.writing(socket);
+        t.write(socket, 0, null); // a full send buffer: no progress
+        t.writing(socket);
+        t.write(socket, 0, null);
+        assertEquals(1, inspector.peerStateCalls.get(), "the same idle gap is checked once");
+        t.writing(socket);
+        t.write(socket, 10, null);
+        peerClosed = true; // after our last write: a goodbye answered
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
+        assertEquals(List.of("socket.goodbye", "socket.close"), names(s));
     }
 
     @Test
@@ -450,8 +573,11 @@ class ConnectionTrackerTest {
         final AtomicInteger peerStateCalls = new AtomicInteger();
 
         @Override
-        public PeerState peerState(Object socket) {
+        public PeerState peerState(Object socket, boolean mayTakeError) {
             peerStateCalls.incrementAndGet();
+            if (kernelSays != null) {
+                return kernelSays;
+            }
             return peerClosed ? PeerState.FIN_RECEIVED : PeerState.OPEN;
         }
     }

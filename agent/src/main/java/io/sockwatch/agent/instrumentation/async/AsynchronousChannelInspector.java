@@ -106,8 +106,10 @@ final class AsynchronousChannelInspector implements SocketInspector {
     }
 
     @Override
-    public PeerState peerState(Object socket) {
-        return holds(Fields.FD, socket) ? PeerStatePoll.of((FileDescriptor) Fields.FD.get(socket)) : PeerState.UNKNOWN;
+    public PeerState peerState(Object socket, boolean mayTakeError) {
+        return holds(Fields.FD, socket)
+                ? PeerStatePoll.of((FileDescriptor) Fields.FD.get(socket), mayTakeError)
+                : PeerState.UNKNOWN;
     }
 
     /** An interrupt never closes an asynchronous channel, whichever thread closes it. */

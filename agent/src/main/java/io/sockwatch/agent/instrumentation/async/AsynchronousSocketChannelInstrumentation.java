@@ -37,7 +37,7 @@ final class AsynchronousSocketChannelInstrumentation {
      */
     static final TypeInstrumentation BASE = TypeInstrumentation.of("sun.nio.ch.AsynchronousSocketChannelImpl",
             advise(Completion.class, "read", OPERATION).with(AsyncSignals.READ),
-            advise(Completion.class, "write", OPERATION).with(AsyncSignals.WRITE),
+            advise(Write.class, "write", OPERATION),
             advise(ReadTimeout.class, "enableReading", "boolean"),
             advise(WriteTimeout.class, "enableWriting", "boolean"),
             advise(SharedAdvice.ShutdownInput.class, "shutdownInput"),
@@ -88,6 +88,20 @@ final class AsynchronousSocketChannelInstrumentation {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object self, @RowValue int operation) {
             SocketBridge.asyncBegin(self, operation);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit() {
+            SocketBridge.asyncEnd();
+        }
+    }
+
+    /** The application's write: first the stale-reuse check, then as {@link Completion} for WRITE. */
+    static final class Write {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object self) {
+            SocketBridge.writing(self);
+            SocketBridge.asyncBegin(self, AsyncSignals.WRITE);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

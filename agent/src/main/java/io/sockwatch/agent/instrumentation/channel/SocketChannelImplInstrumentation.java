@@ -79,6 +79,11 @@ final class SocketChannelImplInstrumentation {
 
     /** A write returning the byte count (an int, or a long for a gathering write). */
     static final class WriteReturningCount {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Object self) {
+            SocketBridge.writing(self);
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Return long n, @Advice.Thrown Throwable thrown) {
             SocketBridge.write(self, n, thrown);

@@ -109,12 +109,12 @@ final class SocketChannelInspector implements SocketInspector {
     }
 
     @Override
-    public PeerState peerState(Object socket) {
+    public PeerState peerState(Object socket, boolean mayTakeError) {
         VarHandle fd = Fields.FD;
         if (fd == null || !fd.coordinateTypes().get(0).isInstance(socket)) {
             return PeerState.UNKNOWN;
         }
-        return PeerStatePoll.of((FileDescriptor) fd.get(socket));
+        return PeerStatePoll.of((FileDescriptor) fd.get(socket), mayTakeError);
     }
 
     @Override

@@ -34,6 +34,11 @@ final class PlainSocketStreamsInstrumentation {
     }
 
     static final class Write {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.FieldValue("impl") Object impl) {
+            SocketBridge.writing(impl);
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.FieldValue("impl") Object impl, @Advice.Argument(2) int len,
                          @Advice.Thrown Throwable thrown) {

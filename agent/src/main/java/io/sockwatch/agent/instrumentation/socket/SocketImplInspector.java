@@ -124,9 +124,9 @@ final class SocketImplInspector implements SocketInspector {
     }
 
     @Override
-    public PeerState peerState(Object socket) {
+    public PeerState peerState(Object socket, boolean mayTakeError) {
         VarHandle fd = Fields.FD;
-        return fd == null ? PeerState.UNKNOWN : PeerStatePoll.of((FileDescriptor) fd.getVolatile(socket));
+        return fd == null ? PeerState.UNKNOWN : PeerStatePoll.of((FileDescriptor) fd.getVolatile(socket), mayTakeError);
     }
 
     @Override
