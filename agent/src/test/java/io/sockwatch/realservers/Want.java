@@ -13,11 +13,10 @@ import java.util.Map;
  *       origin/reason/detected_by, which is what docs/telemetry.md makes of that capture.</li>
  *   <li>{@link Rule#CAPTURE}: who goes first is a race the capture settles; the span must blame that side.</li>
  *   <li>{@link Rule#GOODBYE}: the client writes a protocol goodbye (PostgreSQL's Terminate, Redis' QUIT) and closes;
- *       contract v1 follows the wire, v2 will call every goodbye {@code local_close}. Only what both agree on is
- *       asserted (see docs/real-servers.md).</li>
+ *       contract v2 calls it {@code local_close} whichever FIN the wire shows first.</li>
  *   <li>{@link Rule#WRITE_AFTER_PEER_FIN}: the peer's FIN, then we write and the peer's RST answers; a second
- *       write fails with Broken pipe, or, after a single write, the close finds the reset pending. v1 says
- *       {@code peer_rst}, v2 will say {@code peer_fin}: both blame the peer, and that is asserted.</li>
+ *       write fails with Broken pipe, or, after a single write, the close finds the reset pending (EPIPE); a write
+ *       after an idle gap is caught before it, at reuse. All {@code peer_fin} in contract v2.</li>
  * </ul>
  */
 record Want(Rule rule, End wire, String api, String origin, String reason, String detectedBy, int goodbyeBytes,
@@ -60,8 +59,9 @@ record Want(Rule rule, End wire, String api, String origin, String reason, Strin
         return switch (rule) {
             case EXACT -> origin + "/" + reason + "/" + detectedBy;
             case CAPTURE -> "the side the capture shows";
-            case GOODBYE -> "goodbye: local_close if the client's FIN/RST is first, else peer_fin (v1) / local_close (v2)";
-            case WRITE_AFTER_PEER_FIN -> "the peer: peer_fin/broken_pipe by the failed write; at close, the peer";
+            case GOODBYE -> "goodbye: local_close/close/close, with socket.goodbye when the server's FIN is first";
+            case WRITE_AFTER_PEER_FIN -> "peer_fin: eof by reuse after an idle gap, broken_pipe by a failed write, "
+                    + "eof by close (EPIPE pending)";
         };
     }
 }

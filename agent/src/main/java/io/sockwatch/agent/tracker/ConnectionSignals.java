@@ -203,7 +203,6 @@ final class ConnectionSignals {
             if (state != null) {
                 state.bytesRead += n;
                 state.lastIoNanos = CoarseClock.now();
-                state.lastWasWrite = false;
             }
             return;
         }
@@ -226,7 +225,6 @@ final class ConnectionSignals {
                 }
                 state.bytesRead = before + n;
                 state.lastIoNanos = CoarseClock.now();
-                state.lastWasWrite = false;
             }
             return;
         }
@@ -241,8 +239,9 @@ final class ConnectionSignals {
                 ConnectionState state = table.get(socket);
                 if (state != null) {
                     state.bytesWritten += n;
-                    state.lastIoNanos = CoarseClock.now();
-                    state.lastWasWrite = true;
+                    long now = CoarseClock.now();
+                    state.lastIoNanos = now;
+                    state.lastWriteNanos = now;
                 }
             }
             return;

@@ -31,8 +31,8 @@ public final class ConnectionState {
     long bytesWritten;
     /** The last successful read or write, by the {@link CoarseClock}. */
     long lastIoNanos;
-    /** Whether that was a write: a peer FIN found at close then answered it (a goodbye). */
-    boolean lastWasWrite;
+    /** The last successful write, by the {@link CoarseClock}, or 0: a peer FIN found soon after it answered it. */
+    long lastWriteNanos;
 
     // Rare signals, guarded by this.
     final EndingStateMachine ending = new EndingStateMachine();

@@ -16,6 +16,9 @@ import java.nio.ByteBuffer;
  */
 public final class ConnectionTracker implements SocketSignals {
 
+    /** With the stale-reuse check off, a close this soon after our last write still makes a peer FIN its answer. */
+    private static final long DEFAULT_GOODBYE_NANOS = 1_000_000_000L;
+
     private final Inspectors inspectors;
     private final TlsLinks tls;
     private final ConnectionEnder ender;
@@ -24,7 +27,9 @@ public final class ConnectionTracker implements SocketSignals {
     public ConnectionTracker(TrackerSettings settings, ConnectionListener listener) {
         ConnectionTable table = new ConnectionTable();
         inspectors = new Inspectors(table);
-        PeerCheck peerCheck = new PeerCheck(settings.peerCheck(), inspectors);
+        PeerCheck peerCheck = new PeerCheck(settings.peerCheck(),
+                settings.reuseIdleNanos() == Long.MAX_VALUE ? DEFAULT_GOODBYE_NANOS : settings.reuseIdleNanos(),
+                inspectors);
         tls = new TlsLinks(inspectors);
         ender = new ConnectionEnder(settings, table, tls, peerCheck, listener);
         connections = new ConnectionSignals(settings, table, inspectors, tls, peerCheck, ender);

@@ -14,10 +14,16 @@ import java.util.Map;
 final class PeerCheck {
 
     private final boolean enabled;
+    private final long goodbyeNanos;
     private final Inspectors inspectors;
 
-    PeerCheck(boolean enabled, Inspectors inspectors) {
+    /**
+     * @param goodbyeNanos how soon after our last write a close must come for a peer FIN found then to be the
+     *                     answer to it (the stale-reuse threshold: a gap that long makes a connection idle)
+     */
+    PeerCheck(boolean enabled, long goodbyeNanos, Inspectors inspectors) {
         this.enabled = enabled;
+        this.goodbyeNanos = goodbyeNanos;
         this.inspectors = inspectors;
     }
 
@@ -31,9 +37,10 @@ final class PeerCheck {
         }
         switch (ask(state, socket, true)) {
             case FIN_RECEIVED -> {
-                if (state.lastWasWrite) {
-                    // Our last word was a write (Terminate, QUIT) and the peer answered it by closing: the
-                    // connection ends by our goodbye, which onClose decides.
+                if (state.lastWriteNanos != 0 && now - state.lastWriteNanos < goodbyeNanos) {
+                    // We wrote last (Terminate, QUIT), perhaps read the peer's reply (+OK), and close without an
+                    // idle gap: the peer's FIN answered our goodbye, the connection ends by it (onClose decides).
+                    // A FIN already there before that write was caught as stale reuse.
                     state.addEvent("socket.goodbye", now, tcpState(state, "close_wait"));
                 } else {
                     state.ending.onPeerClosedBeforeClose();

@@ -64,7 +64,7 @@ class ConnectionEnderTest {
                 return peerState;
             }
         });
-        ender = new ConnectionEnder(settings, table, new TlsLinks(inspectors), new PeerCheck(true, inspectors),
+        ender = new ConnectionEnder(settings, table, new TlsLinks(inspectors), new PeerCheck(true, 1_000_000_000L, inspectors),
                 listener);
         ender.start(() -> { });
         return ender;

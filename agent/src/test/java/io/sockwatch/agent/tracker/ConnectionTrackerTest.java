@@ -145,14 +145,30 @@ class ConnectionTrackerTest {
     }
 
     @Test
-    void aFinAfterOurLastReadIsThePeersEvenIfWeWroteBefore() throws Exception {
+    void aGoodbyeWhoseReplyWasReadIsStillOurs() throws Exception {
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        t.write(socket, 14, null); // QUIT
+        t.read(socket, 5, null); // +OK, and the server's FIN right behind it
+        peerClosed = true;
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
+        assertEquals(List.of("socket.goodbye", "socket.close"), names(s));
+    }
+
+    @Test
+    void aFinFoundAtCloseAfterAnIdleGapIsThePeers() throws Exception {
         ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         t.write(socket, 10, null);
-        t.read(socket, 5, null); // the answer came: the connection waits on us
-        peerClosed = true;
+        t.read(socket, 5, null);
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(REUSE_IDLE_NANOS) + 150);
+        peerClosed = true; // the server's idle timeout: a dead pooled connection, closed by the pool
         t.closing(socket);
-        assertVerdict(next(), Origin.PEER_FIN, Reason.EOF, "close");
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "close");
+        assertEquals(List.of("socket.peer_closed", "socket.close"), names(s));
     }
 
     @Test

@@ -131,12 +131,6 @@ public final class Expected {
         return e;
     }
 
-    /** Whether the contract gives the span of this verdict status ERROR (docs/telemetry.md). */
-    static boolean isError(String origin, String reason) {
-        return Set.of("peer_rst", "timeout", "unreachable", "leaked", "unknown").contains(origin)
-                || "broken_pipe".equals(reason);
-    }
-
     /** Checks everything that does not depend on the transport. */
     public void check(ReceivedSpan span, String diagnostics) {
         String where = span + diagnostics;
@@ -149,7 +143,7 @@ public final class Expected {
         String origin = verdicts.get(reason);
         assertEquals(origin, span.string("socket.close.origin"), where);
         assertEquals(detectedBy, span.string("socket.close.detected_by"), where);
-        boolean error = isError(origin, reason);
+        boolean error = ContractStatus.isError(span);
         assertEquals(error ? "ERROR" : "UNSET", span.status(), where);
         assertEquals(error, span.string("error.type") != null, "error.type on error spans only: " + where);
         if (errorType != null) {
