@@ -27,7 +27,8 @@ final class AgentStartup {
     private AgentStartup() {
     }
 
-    static void start(String args, Instrumentation inst) throws Exception {
+    /** @param attached started in a running JVM (agentmain): sockets opened before are found mid-life */
+    static void start(String args, Instrumentation inst, boolean attached) throws Exception {
         SockwatchConfig config = SockwatchConfig.load(args, System.getProperties(), System.getenv(),
                 System.err::println);
         if (!config.enabled()) {
@@ -41,7 +42,7 @@ final class AgentStartup {
         openJdkPackages(inst, bridge.getModule());
 
         // Only now may classes that name the bridge types be loaded: they resolve through the bootstrap loader.
-        AgentWiring.wire(config, inst, version);
+        AgentWiring.wire(config, inst, version, attached);
     }
 
     /**

@@ -26,7 +26,7 @@ final class AgentWiring {
     private AgentWiring() {
     }
 
-    static void wire(SockwatchConfig config, Instrumentation inst, String version) {
+    static void wire(SockwatchConfig config, Instrumentation inst, String version, boolean attached) {
         long t0 = System.nanoTime();
         List<String> problems = new ArrayList<>();
         PeerFilter excluded = PeerFilter.parse(config.excludedPeers(), problems);
@@ -50,7 +50,8 @@ final class AgentWiring {
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
                         config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck(),
-                        config.reuseIdleThreshold().isZero() ? Long.MAX_VALUE : config.reuseIdleThreshold().toNanos()),
+                        config.reuseIdleThreshold().isZero() ? Long.MAX_VALUE : config.reuseIdleThreshold().toNanos(),
+                        attached),
                 pipeline);
         tracker.start(PeerStatePoll::warmUp);
         SocketBridge.install(tracker);

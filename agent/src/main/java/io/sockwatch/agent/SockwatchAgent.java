@@ -14,22 +14,22 @@ public final class SockwatchAgent {
     }
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, false);
     }
 
     /** Attach to a running JVM (the jar's Agent-Class). */
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, true);
     }
 
-    private static synchronized void start(String args, Instrumentation inst) {
+    private static synchronized void start(String args, Instrumentation inst, boolean attached) {
         if (started) {
             System.err.println("sockwatch: already started; ignoring the second attach");
             return;
         }
         started = true;
         try {
-            AgentStartup.start(args, inst);
+            AgentStartup.start(args, inst, attached);
         } catch (Throwable t) {
             System.err.println("sockwatch: failed to start (" + t + "); the application runs without sockwatch");
         }

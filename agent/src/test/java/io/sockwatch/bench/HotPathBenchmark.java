@@ -40,7 +40,7 @@ public class HotPathBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         tracker = new ConnectionTracker(new TrackerSettings(false, false, 5, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()),
-                false, TimeUnit.SECONDS.toNanos(1)), c -> { });
+                false, TimeUnit.SECONDS.toNanos(1), false), c -> { });
         tracker.start(() -> { });
         keep = new Object[tracked];
         for (int i = 0; i < tracked; i++) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockwatch.e2e.scenarios.IsolatedApp;
+import io.sockwatch.e2e.scenarios.MidLifeAttach;
 import io.sockwatch.e2e.scenarios.SelfAttach;
 import io.sockwatch.e2e.scenarios.SelfTraffic;
 import io.sockwatch.e2e.scenarios.SocketScenarios;
@@ -34,7 +35,8 @@ class AgentBehaviourIT {
     /** The settings of the README's configuration table. */
     private static final Set<String> KNOWN_SETTINGS = new TreeSet<>(List.of("sockwatch.enabled", "sockwatch.spans",
             "sockwatch.close.callsite", "sockwatch.close.callsite.depth", "sockwatch.close.grace",
-            "sockwatch.close.peer_check", "sockwatch.open.callsite", "sockwatch.exclude.peers", "sockwatch.queue.size",
+            "sockwatch.close.peer_check", "sockwatch.reuse.idle_threshold", "sockwatch.open.callsite",
+            "sockwatch.exclude.peers", "sockwatch.queue.size",
             "sockwatch.exit.timeout", "sockwatch.debug"));
 
     private OtlpReceiver receiver;
@@ -201,5 +203,46 @@ class AgentBehaviourIT {
                 && "peer_rst".equals(s.string("socket.close.origin"))), "observed after attach: " + why);
         assertTrue(spans.stream().anyMatch(s -> "java.nio.channels.SocketChannel".equals(s.string("socket.api"))),
                 why);
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void socketsOpenedBeforeARuntimeAttachGetSpans(Path jdk) throws Exception {
+        AgentJvm.Result result = new AgentJvm(jdk).withoutAgent().exportingTo(receiver, "midlife")
+                .arg("-Djdk.attach.allowAttachSelf=true")
+                .run(MidLifeAttach.class, AgentJvm.agentJar().toAbsolutePath().toString());
+        List<ReceivedSpan> spans = awaitSpans(3);
+        String why = result.explain(spans);
+        assertEquals(0, result.exitCode(), why);
+        assertEquals(3, spans.size(), "both sides of the first, the client of the stale one: " + why);
+        assertTrue(spans.stream().allMatch(s -> Boolean.TRUE.equals(s.attributes().get("socket.first_seen_mid_life"))
+                && s.event("socket.first_seen") != null), why);
+
+        ScenarioLine closes = ScenarioLine.of(result, "midlife_server_closes");
+        assertEquals("5", closes.get("read"), why);
+        ReceivedSpan client = spans.stream().filter(s -> Long.valueOf(closes.clientPort())
+                .equals(s.number("network.local.port"))).findFirst().orElseThrow(() -> new AssertionError(why));
+        assertEquals("CLIENT", client.kind(), "no listener holds its port: " + why);
+        assertEquals("java.net.Socket", client.string("socket.api"), why);
+        assertEquals("peer_fin", client.string("socket.close.origin"), why);
+        assertEquals("read", client.string("socket.close.detected_by"), why);
+        assertEquals(5L, client.number("socket.bytes.read"), "counted from the first sight: " + why);
+        assertEquals(closes.port("server_port"), client.number("network.peer.port"), why);
+        assertNull(client.string("server.address"), why);
+        ReceivedSpan server = spans.stream().filter(s -> Long.valueOf(closes.clientPort())
+                .equals(s.number("network.peer.port"))).findFirst().orElseThrow(() -> new AssertionError(why));
+        assertEquals("SERVER", server.kind(), "its local port is the listener's: " + why);
+        assertEquals("local_close", server.string("socket.close.origin"), why);
+        assertEquals(5L, server.number("socket.bytes.written"), why);
+
+        ScenarioLine stale = ScenarioLine.of(result, "midlife_stale");
+        ReceivedSpan staleClient = spans.stream().filter(s -> Long.valueOf(stale.clientPort())
+                .equals(s.number("network.local.port"))).findFirst().orElseThrow(() -> new AssertionError(why));
+        assertEquals("java.nio.channels.SocketChannel", staleClient.string("socket.api"), why);
+        assertEquals("CLIENT", staleClient.kind(), why);
+        assertEquals("peer_fin", staleClient.string("socket.close.origin"),
+                "the server closed it before the attach: " + why);
+        assertEquals("reuse", staleClient.string("socket.close.detected_by"), why);
+        assertNotNull(staleClient.event("socket.stale_reuse"), why);
     }
 }

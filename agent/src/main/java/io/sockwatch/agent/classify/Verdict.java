@@ -12,14 +12,17 @@ public record Verdict(Origin origin, Reason reason, Operation detectedBy, String
 
     /**
      * The span's {@code error.type} when its status is ERROR, or null for UNSET (contract v2): the application
-     * received an exception because of the ending (the one that decided it, else {@code laterException}, the first
+     * received an exception because of the ending, other than one reporting our own close (the one that decided it,
+     * else {@code laterException}, the first
      * one a later operation threw because of it), or the origin is an error whatever the application saw (leaked,
      * unknown: the reason stands in for a missing exception).
      *
      * @param laterException the class of an exception a later read or write threw because of the ending, or null
      */
     public String statusErrorType(String laterException) {
-        if (errorType != null) {
+        if (errorType != null && origin != Origin.LOCAL_CLOSE) {
+            // An exception that only reports our own close (an accept woken by closing its listener, an
+            // interrupted channel) tells the application nothing it did not do itself.
             return errorType;
         }
         if (laterException != null) {

@@ -52,7 +52,7 @@ public final class ConnectionSpans {
                 .setSpanKind(switch (c.role()) {
                     case CLIENT -> SpanKind.CLIENT;
                     case SERVER -> SpanKind.SERVER;
-                    case LISTENER -> SpanKind.INTERNAL;
+                    case LISTENER, UNKNOWN -> SpanKind.INTERNAL;
                 })
                 .setStartTimestamp(c.startEpochNanos(), TimeUnit.NANOSECONDS)
                 .setAllAttributes(attributes(c, verdict));
@@ -118,6 +118,9 @@ public final class ConnectionSpans {
             // been cut short. Before it, there was no TLS stream to cut.
             a.put("socket.tls.truncated", established && !c.tlsCloseNotifyReceived()
                     && verdict.origin() == Origin.PEER_FIN && verdict.reason() == Reason.EOF);
+        }
+        if (c.firstSeenMidLife()) {
+            a.put("socket.first_seen_mid_life", true);
         }
         if (c.droppedEvents() > 0) {
             a.put("socket.events.dropped", (long) c.droppedEvents());

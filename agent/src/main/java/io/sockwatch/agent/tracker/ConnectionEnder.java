@@ -155,7 +155,7 @@ final class ConnectionEnder {
                 if (state.ending.isClosed()) {
                     end = state.closeNanos;
                 } else {
-                    peerCheck.beforeClose(state, state.tableRef == null ? null : state.tableRef.get(), now);
+                    peerCheck.beforeClose(state, state.tableRef == null ? null : state.tableRef.get(), now, false);
                     state.ending.onProcessExit();
                     state.addEvent("socket.process_exit", now, Map.of());
                     end = now;

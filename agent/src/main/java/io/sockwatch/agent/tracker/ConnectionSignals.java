@@ -35,9 +35,10 @@ final class ConnectionSignals {
     private final PeerCheck peerCheck;
     private final ConnectionEnder ender;
     private final EventAttributes events;
+    private final MidLife midLife;
 
     ConnectionSignals(TrackerSettings settings, ConnectionTable table, Inspectors inspectors, TlsLinks tls,
-                      PeerCheck peerCheck, ConnectionEnder ender) {
+                      PeerCheck peerCheck, ConnectionEnder ender, MidLife midLife) {
         this.settings = settings;
         this.table = table;
         this.inspectors = inspectors;
@@ -45,6 +46,13 @@ final class ConnectionSignals {
         this.peerCheck = peerCheck;
         this.ender = ender;
         this.events = new EventAttributes(settings.callSiteDepth());
+        this.midLife = midLife;
+    }
+
+    /** The tracked state of {@code socket}, or, after a runtime attach, of the socket taken up now. */
+    private ConnectionState stateOrMidLife(Object socket, String operation) {
+        ConnectionState state = table.get(socket);
+        return state != null ? state : midLife.adopt(socket, operation);
     }
 
     // ---- opening --------------------------------------------------------------------------------------------------
@@ -75,7 +83,11 @@ final class ConnectionSignals {
     }
 
     private void startConnect(Object socket, Object remote, String api, Thread connecting) {
-        if (ender.isStopped() || AgentWork.isActive()) {
+        if (ender.isStopped()) {
+            return;
+        }
+        if (AgentWork.isActive()) {
+            midLife.ignore(socket);
             return;
         }
         if (table.get(socket) != null) {
@@ -92,6 +104,7 @@ final class ConnectionSignals {
             port = isa.getPort();
             peer = isa.isUnresolved() ? null : isa;
             if (settings.excluded().excludes(host, isa.getAddress(), port)) {
+                midLife.ignore(socket);
                 return;
             }
         } else if (remote instanceof UnixDomainSocketAddress path) {
@@ -138,7 +151,13 @@ final class ConnectionSignals {
     }
 
     void acceptEnded(Object listenerSocket, Object socket, Throwable failure, String api) {
-        if (ender.isStopped() || AgentWork.isActive()) {
+        if (ender.isStopped()) {
+            return;
+        }
+        if (AgentWork.isActive()) {
+            if (socket != null) {
+                midLife.ignore(socket);
+            }
             return;
         }
         if (failure != null) {
@@ -152,6 +171,7 @@ final class ConnectionSignals {
         SocketAddress peer = inspector == null ? null : inspector.peer(socket);
         if (peer instanceof InetSocketAddress isa
                 && settings.excluded().excludes(null, isa.getAddress(), isa.getPort())) {
+            midLife.ignore(socket);
             return;
         }
         ConnectionState state = new ConnectionState(api, Role.SERVER, System.nanoTime(), null, 0);
@@ -199,7 +219,7 @@ final class ConnectionSignals {
 
     void read(Object socket, long n, Throwable failure) {
         if (n > 0) {
-            ConnectionState state = table.get(socket);
+            ConnectionState state = stateOrMidLife(socket, "read");
             if (state != null) {
                 state.bytesRead += n;
                 state.lastIoNanos = CoarseClock.now();
@@ -217,10 +237,10 @@ final class ConnectionSignals {
      */
     void readInto(Object socket, long n, Throwable failure, ByteBuffer dst) {
         if (n > 0) {
-            ConnectionState state = table.get(socket);
+            ConnectionState state = stateOrMidLife(socket, "read");
             if (state != null) {
                 long before = state.bytesRead;
-                if (before == 0) {
+                if (before == 0 && !state.firstSeenMidLife) { // a stream seen from its start
                     tls.firstRead(state, dst, n);
                 }
                 state.bytesRead = before + n;
@@ -236,7 +256,7 @@ final class ConnectionSignals {
     void write(Object socket, long n, Throwable failure) {
         if (failure == null) {
             if (n > 0) {
-                ConnectionState state = table.get(socket);
+                ConnectionState state = stateOrMidLife(socket, "write");
                 if (state != null) {
                     state.bytesWritten += n;
                     long now = CoarseClock.now();
@@ -247,6 +267,9 @@ final class ConnectionSignals {
             return;
         }
         ConnectionState state = inspectors.stateOfWrapped(socket);
+        if (state == null) {
+            state = midLife.adopt(socket, "write");
+        }
         if (state != null) {
             onFailure(state, Operation.WRITE, failure, System.nanoTime());
         }
@@ -259,7 +282,14 @@ final class ConnectionSignals {
      */
     void writing(Object socket) {
         ConnectionState state = table.get(socket);
-        if (state != null && CoarseClock.now() - state.lastIoNanos >= settings.reuseIdleNanos()
+        if (state == null) {
+            state = midLife.adopt(socket, "write");
+            if (state != null) {
+                checkReuse(state, socket); // first seen now: how long it sat idle before is unknown
+            }
+            return;
+        }
+        if (CoarseClock.now() - state.lastIoNanos >= settings.reuseIdleNanos()
                 && state.staleCheckedFor != state.lastIoNanos) {
             checkReuse(state, socket);
         }
@@ -278,6 +308,9 @@ final class ConnectionSignals {
 
     private void rareRead(Object socket, long n, Throwable failure) {
         ConnectionState state = inspectors.stateOfWrapped(socket);
+        if (state == null) {
+            state = midLife.adopt(socket, "read");
+        }
         if (state == null) {
             return;
         }
@@ -322,7 +355,7 @@ final class ConnectionSignals {
     // ---- shutdown and close ---------------------------------------------------------------------------------------
 
     void shuttingDownInput(Object socket) {
-        ConnectionState state = table.get(socket);
+        ConnectionState state = stateOrMidLife(socket, "shutdown");
         if (state != null) {
             synchronized (state) {
                 state.ending.onShutdownInputStarting();
@@ -331,7 +364,7 @@ final class ConnectionSignals {
     }
 
     void shutdown(Object socket, boolean input, Throwable failure) {
-        ConnectionState state = table.get(socket);
+        ConnectionState state = stateOrMidLife(socket, "shutdown");
         if (state == null) {
             return;
         }
@@ -359,7 +392,7 @@ final class ConnectionSignals {
     }
 
     void closing(Object socket) {
-        ConnectionState state = table.get(socket);
+        ConnectionState state = stateOrMidLife(socket, "close");
         if (state == null) {
             return;
         }
@@ -383,7 +416,7 @@ final class ConnectionSignals {
                     && Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
             boolean timedOut = state.progressAtTimeout == state.bytesRead + state.bytesWritten;
-            peerCheck.beforeClose(state, socket, now);
+            peerCheck.beforeClose(state, socket, now, true);
             state.ending.onClose(threadsInIo, interrupted, timedOut);
             state.closeNanos = now;
             if (threadsInIo > 0) {

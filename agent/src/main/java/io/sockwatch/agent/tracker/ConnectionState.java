@@ -179,6 +179,11 @@ public final class ConnectionState {
         return v == null ? null : v.statusErrorType(ending.laterException());
     }
 
+    /** Opened before a runtime attach: start, bytes and idle time count from when sockwatch first saw it. */
+    public synchronized boolean firstSeenMidLife() {
+        return firstSeenMidLife;
+    }
+
     /** Whether a TLS layer was seen over this connection. */
     public synchronized boolean isTls() {
         return tls;

@@ -67,9 +67,22 @@ final class ConnectionTable {
 
     /** Tracks {@code socket}; a previous state of the same socket is replaced. */
     void put(Object socket, ConnectionState state) {
-        int h = hash(socket);
-        Ref ref = new Ref(socket, h, state, queue);
+        Ref ref = new Ref(socket, hash(socket), state, queue);
         state.tableRef = ref;
+        insert(socket, ref);
+    }
+
+    /**
+     * Remembers {@code socket} as deliberately not tracked (sockwatch's own, an excluded peer): {@link #get} says
+     * null as for any untracked socket, {@link #isKnown} says true, so it is never taken up mid-life.
+     */
+    void ignore(Object socket) {
+        // No queue: the collection of an ignored socket reports nothing; its entry goes at the next rebuild.
+        insert(socket, new Ref(socket, hash(socket), null, null));
+    }
+
+    private void insert(Object socket, Ref ref) {
+        int h = ref.hash;
         synchronized (writeLock) {
             removeSocket(socket, h);
             AtomicReferenceArray<Ref> a = slots;
@@ -87,6 +100,22 @@ final class ConnectionTable {
                     size++;
                     return;
                 }
+            }
+        }
+    }
+
+    /** Whether {@code socket} has an entry, tracked or ignored. */
+    boolean isKnown(Object socket) {
+        int h = hash(socket);
+        AtomicReferenceArray<Ref> a = slots;
+        int mask = a.length() - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            Ref ref = a.get(i);
+            if (ref == null) {
+                return false;
+            }
+            if (ref.hash == h && ref.get() == socket) {
+                return true;
             }
         }
     }
@@ -112,7 +141,7 @@ final class ConnectionTable {
             synchronized (writeLock) {
                 wasTracked = removeRef(ref);
             }
-            if (wasTracked) {
+            if (wasTracked && ref.state != null) {
                 if (result == null) {
                     result = new ArrayList<>();
                 }
@@ -128,7 +157,7 @@ final class ConnectionTable {
         AtomicReferenceArray<Ref> a = slots;
         for (int i = 0; i < a.length(); i++) {
             Ref ref = a.get(i);
-            if (ref != null && ref != TOMBSTONE) {
+            if (ref != null && ref != TOMBSTONE && ref.state != null) {
                 result.add(ref.state);
             }
         }
@@ -185,7 +214,12 @@ final class ConnectionTable {
         int mask = capacity - 1;
         for (int i = 0; i < old.length(); i++) {
             Ref ref = old.get(i);
-            if (ref != null && ref != TOMBSTONE) {
+            if (ref == null || ref == TOMBSTONE) {
+                continue;
+            }
+            if (ref.state == null && ref.get() == null) {
+                size--; // an ignored socket that was collected
+            } else {
                 int j = ref.hash & mask;
                 while (grown.get(j) != null) {
                     j = (j + 1) & mask;

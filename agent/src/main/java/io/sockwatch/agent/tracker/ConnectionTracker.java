@@ -32,7 +32,8 @@ public final class ConnectionTracker implements SocketSignals {
                 inspectors);
         tls = new TlsLinks(inspectors);
         ender = new ConnectionEnder(settings, table, tls, peerCheck, listener);
-        connections = new ConnectionSignals(settings, table, inspectors, tls, peerCheck, ender);
+        MidLife midLife = new MidLife(settings.adoptMidLife(), table, inspectors, settings.excluded());
+        connections = new ConnectionSignals(settings, table, inspectors, tls, peerCheck, ender, midLife);
     }
 
     /** Registers how to read addresses from the socket objects of {@code api}. */

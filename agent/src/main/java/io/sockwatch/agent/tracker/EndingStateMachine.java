@@ -188,12 +188,11 @@ final class EndingStateMachine {
     }
 
     /**
-     * Before the first write after an idle gap, the kernel had the peer's FIN unread, or its reset pending: the
-     * application reused a connection the peer had already ended (a stale pooled connection).
+     * Before the first write after an idle gap, the kernel had the peer's FIN unread: the application reused a
+     * connection the peer had already closed (a stale pooled connection).
      */
-    Effect onStaleReuse(boolean reset) {
-        return reset ? decide(Origin.PEER_RST, Reason.RESET, Operation.REUSE, null)
-                : decide(Origin.PEER_FIN, Reason.EOF, Operation.REUSE, null);
+    Effect onStaleReuse() {
+        return decide(Origin.PEER_FIN, Reason.EOF, Operation.REUSE, null);
     }
 
     /** The socket became unreachable without close(). */

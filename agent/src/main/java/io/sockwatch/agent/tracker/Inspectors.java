@@ -40,6 +40,16 @@ final class Inspectors {
         return state;
     }
 
+    /** The API whose inspector sees {@code socket} as a connected, open socket; null when none does. */
+    String connectedApi(Object socket) {
+        for (Map.Entry<String, SocketInspector> e : byApi.entrySet()) {
+            if (e.getValue().isConnected(socket)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
     /** Records the addresses the socket knows now; under the state's monitor. */
     void fillAddresses(ConnectionState state, Object socket) {
         SocketInspector inspector = byApi.get(state.api());

@@ -30,14 +30,16 @@ final class PeerCheck {
     /**
      * At close or exit, under the state's monitor, while {@code socket} (null when it is gone) is still open. The
      * pending error may be taken: the application reads the socket no more.
+     *
+     * @param byApplication the application closes it (a goodbye is possible); false at process exit
      */
-    void beforeClose(ConnectionState state, Object socket, long now) {
+    void beforeClose(ConnectionState state, Object socket, long now, boolean byApplication) {
         if (!applies(state, socket)) {
             return;
         }
         switch (ask(state, socket, true)) {
             case FIN_RECEIVED -> {
-                if (state.lastWriteNanos != 0 && now - state.lastWriteNanos < goodbyeNanos) {
+                if (byApplication && state.lastWriteNanos != 0 && now - state.lastWriteNanos < goodbyeNanos) {
                     // We wrote last (Terminate, QUIT), perhaps read the peer's reply (+OK), and close without an
                     // idle gap: the peer's FIN answered our goodbye, the connection ends by it (onClose decides).
                     // A FIN already there before that write was caught as stale reuse.
@@ -76,9 +78,16 @@ final class PeerCheck {
             return;
         }
         boolean reset = peer == PeerState.RESET_RECEIVED;
-        state.ending.onStaleReuse(reset);
+        if (!reset) {
+            state.ending.onStaleReuse();
+        }
+        // A pending reset is left to the write that follows: it fails at once, and its errno, which only it may
+        // take, says whether the reset came after the peer's FIN (EPIPE: peer_fin) or not (ECONNRESET: peer_rst).
         Map<String, Object> attributes = events.onThisThread(callSite);
-        attributes.put("socket.idle_ms", Math.max(0, (now - state.lastIoNanos) / 1_000_000L));
+        if (!state.firstSeenMidLife || state.bytesRead + state.bytesWritten > 0) {
+            // Of a socket first seen mid-life, only the time since it was first seen is known: none is said.
+            attributes.put("socket.idle_ms", Math.max(0, (now - state.lastIoNanos) / 1_000_000L));
+        }
         attributes.put("socket.operation", Operation.WRITE.detectedBy());
         attributes.putAll(tcpState(state, reset ? "reset" : "close_wait"));
         state.addEvent("socket.stale_reuse", now, attributes);

@@ -9,6 +9,8 @@ public enum Role {
     CLIENT,
     /** We accepted the peer's connection. */
     SERVER,
+    /** First seen mid-life (opened before a runtime attach), and which side opened it cannot be read. */
+    UNKNOWN,
     /** Not a connection: a listening socket whose accept failed (closed under a blocked accept, out of files). */
     LISTENER
 }

@@ -48,6 +48,14 @@ public interface SocketInspector {
         return PeerState.UNKNOWN;
     }
 
+    /**
+     * Whether {@code socket} is a connected socket of this inspector's class and not closed: one sockwatch may
+     * take up mid-life, after a runtime attach. False when it cannot be read.
+     */
+    default boolean isConnected(Object socket) {
+        return false;
+    }
+
     /** How many threads are blocked in I/O on the socket right now (0 when unknown). */
     int threadsInIo(Object socket);
 }

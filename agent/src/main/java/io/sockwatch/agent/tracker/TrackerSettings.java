@@ -12,7 +12,9 @@ package io.sockwatch.agent.tracker;
  * @param peerCheck     ask the kernel at close whether the peer had already closed (or reset) the connection
  * @param reuseIdleNanos the idle gap after which the next write first checks the peer (stale reuse);
  *                      {@code Long.MAX_VALUE} when off
+ * @param adoptMidLife  attached to a running JVM: a socket first seen mid-life is tracked from then on
  */
 public record TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos,
-                              int maxPending, PeerFilter excluded, boolean peerCheck, long reuseIdleNanos) {
+                              int maxPending, PeerFilter excluded, boolean peerCheck, long reuseIdleNanos,
+                              boolean adoptMidLife) {
 }

@@ -50,6 +50,15 @@ class VerdictTest {
     }
 
     @Test
+    void anExceptionThatOnlyReportsOurOwnCloseIsNoError() {
+        // An accept woken by closing its listener; a channel closed by interrupting its thread.
+        assertNull(new Verdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.ACCEPT, "java.net.SocketException")
+                .statusErrorType(null));
+        assertNull(new Verdict(Origin.LOCAL_CLOSE, Reason.INTERRUPT, Operation.READ,
+                "java.nio.channels.ClosedByInterruptException").statusErrorType(null));
+    }
+
+    @Test
     void leaksAndUnknownEndingsAreErrorsWithoutAnException() {
         assertEquals("gc", new Verdict(Origin.LEAKED, Reason.GC, Operation.GC, null).statusErrorType(null));
         assertEquals("other", new Verdict(Origin.UNKNOWN, Reason.OTHER, Operation.READ, null).statusErrorType(null));

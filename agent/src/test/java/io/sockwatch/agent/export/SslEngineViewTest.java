@@ -45,7 +45,7 @@ class SslEngineViewTest {
     @BeforeEach
     void start() {
         tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false,
-                Long.MAX_VALUE),
+                Long.MAX_VALUE, false),
                 ended::add);
         tracker.registerInspector(API, new SocketInspector() {
             @Override
@@ -342,7 +342,7 @@ class SslEngineViewTest {
     void withoutTheTransportContextSignalsNoEngineIsLinked() throws Exception {
         tracker.shutdown();
         tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false,
-                Long.MAX_VALUE),
+                Long.MAX_VALUE, false),
                 ended::add);
         tracker.start(() -> { });
         Object socket = accepted(clientHello(13));

@@ -31,7 +31,7 @@ class RegisteredInspectorsTest {
     private final LinkedBlockingQueue<ConnectionState> ended = new LinkedBlockingQueue<>();
     private final ConnectionTracker tracker = new ConnectionTracker(
             new TrackerSettings(false, false, 1, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false,
-                    Long.MAX_VALUE), ended::add);
+                    Long.MAX_VALUE, false), ended::add);
 
     @AfterEach
     void stop() {

@@ -42,7 +42,8 @@ class ConnectionEnderTest {
 
     private ConnectionEnder ender(long graceMillis, int maxPending, ConnectionListener listener) {
         TrackerSettings settings = new TrackerSettings(false, false, 1, TimeUnit.MILLISECONDS.toNanos(graceMillis),
-                maxPending, PeerFilter.parse(List.of(), new ArrayList<>()), true, Long.MAX_VALUE);
+                maxPending, PeerFilter.parse(List.of(), new ArrayList<>()), true, Long.MAX_VALUE,
+                false);
         inspectors.register(API, new SocketInspector() {
             @Override
             public SocketAddress peer(Object socket) {

@@ -48,6 +48,8 @@ class ConnectionTrackerTest {
     private volatile PeerState kernelSays;
 
     private boolean openCallSite;
+    /** Started by a runtime attach: sockets the tracker never saw open are taken up mid-life. */
+    private boolean attached;
 
     private ConnectionTracker tracker(long graceMillis) {
         return tracker(graceMillis, PeerFilter.parse(List.of(), new ArrayList<>()));
@@ -55,7 +57,7 @@ class ConnectionTrackerTest {
 
     private ConnectionTracker tracker(long graceMillis, PeerFilter excluded) {
         tracker = new ConnectionTracker(new TrackerSettings(true, openCallSite, 3, TimeUnit.MILLISECONDS.toNanos(graceMillis), 16,
-                excluded, true, REUSE_IDLE_NANOS), ended::add);
+                excluded, true, REUSE_IDLE_NANOS, attached), ended::add);
         tracker.registerInspector(API, inspector);
         tracker.start(() -> { });
         return tracker;
@@ -158,6 +160,19 @@ class ConnectionTrackerTest {
     }
 
     @Test
+    void aFinFoundAtExitIsThePeersEvenRightAfterOurWrite() throws Exception {
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        t.write(socket, 146, null); // a keep-alive request
+        t.read(socket, 67, null);
+        peerClosed = true; // the server's keep-alive timeout; the application never closed: no goodbye of ours
+        t.shutdown();
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "close");
+        assertEquals(List.of("socket.peer_closed", "socket.process_exit"), names(s));
+    }
+
+    @Test
     void aFinFoundAtCloseAfterAnIdleGapIsThePeers() throws Exception {
         ConnectionTracker t = tracker(0);
         Object socket = connected(t);
@@ -225,16 +240,19 @@ class ConnectionTrackerTest {
     }
 
     @Test
-    void aResetWhileIdleIsCaughtAtReuse() throws Exception {
+    void aResetWhileIdleIsSeenAtReuseAndLeftToTheWriteToName() throws Exception {
         ConnectionTracker t = tracker(0);
         Object socket = connected(t);
         t.read(socket, 10, null);
         Thread.sleep(TimeUnit.NANOSECONDS.toMillis(REUSE_IDLE_NANOS) + 150);
         kernelSays = PeerState.RESET_RECEIVED;
         t.writing(socket);
+        // The kernel filed the reset as EPIPE: it came after the peer's FIN. Only the write may take that errno.
+        t.write(socket, 0, new SocketException("Broken pipe"));
         t.closing(socket);
         ConnectionState s = next();
-        assertVerdict(s, Origin.PEER_RST, Reason.RESET, "reuse");
+        assertVerdict(s, Origin.PEER_FIN, Reason.BROKEN_PIPE, "write");
+        assertEquals(List.of("socket.stale_reuse", "exception", "socket.close"), names(s));
         assertEquals("reset", s.events().get(0).attributes().get("network.tcp.state"));
     }
 
@@ -259,6 +277,85 @@ class ConnectionTrackerTest {
         ConnectionState s = next();
         assertVerdict(s, Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
         assertEquals(List.of("socket.goodbye", "socket.close"), names(s));
+    }
+
+    @Test
+    void afterARuntimeAttachASocketOpenedBeforeIsTakenUpAtItsFirstOperation() throws Exception {
+        attached = true;
+        ConnectionTracker t = tracker(0);
+        Object pooled = new Object(); // opened before the attach: the tracker never saw its connect
+        inspector.connected.add(pooled);
+        t.read(pooled, 10, null);
+        t.writing(pooled);
+        t.write(pooled, 4, null);
+        t.read(pooled, -1, null);
+        t.closing(pooled);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "read");
+        assertTrue(s.firstSeenMidLife());
+        assertEquals(List.of("socket.first_seen", "socket.eof", "socket.close"), names(s));
+        assertEquals("read", s.events().get(0).attributes().get("socket.operation"));
+        assertEquals(10, s.bytesRead(), "counted from the first sight");
+        assertEquals(4, s.bytesWritten());
+        assertEquals(PEER, s.peer());
+        assertEquals(LOCAL, s.local());
+        assertNull(s.requestedHost(), "the application's words for the peer were never seen");
+    }
+
+    @Test
+    void aSocketFirstSeenAtItsCloseStillGetsItsVerdict() throws Exception {
+        attached = true;
+        ConnectionTracker t = tracker(0);
+        Object pooled = new Object();
+        inspector.connected.add(pooled);
+        peerClosed = true; // it went stale before the attach
+        t.closing(pooled);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "close");
+        assertEquals(List.of("socket.first_seen", "socket.peer_closed", "socket.close"), names(s));
+    }
+
+    @Test
+    void closedIgnoredOrUnattachedSocketsAreNeverTakenUp() throws Exception {
+        attached = true;
+        ConnectionTracker t = tracker(0);
+        Object closed = new Object(); // not connected in the JDK's eyes: closed already
+        t.closing(closed);
+        t.read(closed, 0, new SocketException("Socket closed"));
+        Object own = new Object(); // sockwatch's own export connection
+        AgentWork.run(() -> {
+            t.connectStarted(own, PEER, 0, API);
+            return null;
+        });
+        inspector.connected.add(own);
+        t.read(own, 10, null);
+        t.closing(own);
+        Object tracked = connected(t);
+        inspector.connected.add(tracked);
+        t.closing(tracked);
+        ConnectionState s = next();
+        assertFalse(s.firstSeenMidLife(), "a socket seen from its connect");
+        assertNull(ended.poll(300, TimeUnit.MILLISECONDS), "nothing else ended: " + ended);
+    }
+
+    @Test
+    void withoutARuntimeAttachNothingIsTakenUp() throws Exception {
+        ConnectionTracker t = tracker(0);
+        Object unknown = new Object();
+        inspector.connected.add(unknown);
+        t.read(unknown, 10, null);
+        t.closing(unknown);
+        assertNull(ended.poll(300, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aServerSocketFirstSeenMidLifeIsKnownByItsListeningPort() {
+        assertEquals(java.util.Set.of(8080), ListeningPorts.parse(
+                "   0: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 1 1 0 100 0 0 10 0"));
+        assertEquals(java.util.Set.of(), ListeningPorts.parse(
+                "   1: 0100007F:C350 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000 0 2 1 0 20 4 30 10 -1"),
+                "an established connection is no listener");
+        assertEquals(java.util.Set.of(), ListeningPorts.parse("  sl  local_address rem_address   st tx_queue"));
     }
 
     @Test
@@ -560,6 +657,14 @@ class ConnectionTrackerTest {
 
     private final class FakeInspector implements SocketInspector {
         volatile int threadsInIo;
+        /** The sockets the JDK would call connected and open. */
+        final java.util.Set<Object> connected = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public boolean isConnected(Object socket) {
+            return connected.contains(socket);
+        }
+
         volatile boolean closesOnInterrupt = true;
 
         @Override

@@ -27,6 +27,9 @@ final class SocketChannelInspector implements SocketInspector {
         static final VarHandle WRITER;
         static final VarHandle FD;
         static final VarHandle INTERRUPTED = interruptTargetField();
+        /** {@code state}, and its value when connected (the same on JDK 17 and 25). */
+        static final VarHandle STATE = field("state", int.class);
+        static final int ST_CONNECTED = 2;
 
         static {
             VarHandle remote = null;
@@ -59,6 +62,17 @@ final class SocketChannelInspector implements SocketInspector {
          * The field an interrupt sets before it closes the channel: {@code Thread interrupted} up to JDK 21 or so,
          * {@code Object interruptedTarget} on JDK 25.
          */
+        private static VarHandle field(String name, Class<?> fieldType) {
+            try {
+                Class<?> type = Class.forName("sun.nio.ch.SocketChannelImpl", false, null);
+                return MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findVarHandle(type, name, fieldType);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                Unsupported.report("sun.nio.ch.SocketChannelImpl." + name + " (channels opened before a runtime "
+                        + "attach are not seen)", e);
+                return null;
+            }
+        }
+
         private static VarHandle interruptTargetField() {
             Class<?> type = AbstractInterruptibleChannel.class;
             try {
@@ -115,6 +129,13 @@ final class SocketChannelInspector implements SocketInspector {
             return PeerState.UNKNOWN;
         }
         return PeerStatePoll.of((FileDescriptor) fd.get(socket), mayTakeError);
+    }
+
+    @Override
+    public boolean isConnected(Object socket) {
+        VarHandle state = Fields.STATE;
+        return state != null && state.coordinateTypes().get(0).isInstance(socket)
+                && (int) state.getVolatile(socket) == Fields.ST_CONNECTED;
     }
 
     @Override

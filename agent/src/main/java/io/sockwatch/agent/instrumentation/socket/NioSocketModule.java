@@ -14,6 +14,6 @@ public final class NioSocketModule extends SocketModule {
 
     @Override
     protected void register(ConnectionTracker tracker) {
-        tracker.registerInspector(API, new SocketImplInspector());
+        tracker.registerInspector(API, new SocketImplInspector(true));
     }
 }

@@ -24,6 +24,6 @@ public final class PlainSocketModule extends SocketModule {
 
     @Override
     protected void register(ConnectionTracker tracker) {
-        tracker.registerInspector(API, new SocketImplInspector());
+        tracker.registerInspector(API, new SocketImplInspector(false));
     }
 }

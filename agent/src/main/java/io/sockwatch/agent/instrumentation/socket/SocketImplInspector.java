@@ -94,6 +94,44 @@ final class SocketImplInspector implements SocketInspector {
     }
 
     /** Per implementation class: the handles of its reader and writer thread fields, or an empty array. */
+    /** NioSocketImpl's {@code state} and its value when connected (the same on JDK 17 and 25). */
+    private static final class NioState {
+        static final int ST_CONNECTED = 3;
+        static final Class<?> TYPE;
+        static final VarHandle STATE;
+
+        static {
+            Class<?> type = null;
+            VarHandle state = null;
+            try {
+                type = Class.forName("sun.nio.ch.NioSocketImpl", false, null);
+                state = MethodHandles.privateLookupIn(type, MethodHandles.lookup())
+                        .findVarHandle(type, "state", int.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                Unsupported.report("sun.nio.ch.NioSocketImpl.state (sockets opened before a runtime attach are "
+                        + "not seen)", e);
+            }
+            TYPE = type;
+            STATE = state;
+        }
+
+        private NioState() {
+        }
+    }
+
+    /** Whether this inspector's sockets can be taken up mid-life (NioSocketImpl; not the legacy impl). */
+    private final boolean readsConnectedState;
+
+    SocketImplInspector(boolean readsConnectedState) {
+        this.readsConnectedState = readsConnectedState;
+    }
+
+    @Override
+    public boolean isConnected(Object socket) {
+        return readsConnectedState && NioState.STATE != null && NioState.TYPE.isInstance(socket)
+                && (int) NioState.STATE.getVolatile(socket) == NioState.ST_CONNECTED;
+    }
+
     private final ConcurrentHashMap<Class<?>, VarHandle[]> ioThreadFields = new ConcurrentHashMap<>();
 
     @Override
