@@ -18,6 +18,9 @@ WORKLOADS = [  # name, metric direction (higher is better?), target ratio for so
     ("many", False, None, "heap per idle socket, the slope from 1,900 to 9,500 connections held open, both ends "
              "in one process (19,000 tracked sockets: the file descriptor limit here is 20,000)"),
     ("startup", False, None, "a tiny program: JVM start, one connection, exit"),
+    ("first_close", False, None, "the first close() in a JVM that has lived a second (the client wrote last, "
+                    "the peer still open)"),
+    ("later_close", False, None, "the median close(), closes 101 to 300 of the same program"),
 ]
 
 
@@ -162,7 +165,7 @@ def write_report(args, java, selected, results, rss, jmh_rows):
         modes_here = [m for (w, m) in results if w == workload]
         base = statistics.median(results[(workload, "no agent")])
         unit = {"small_reads": "ns/read", "bulk": "MiB/s", "churn": "conn/s", "many": "bytes/socket",
-                "startup": "ms wall"}.get(workload, "µs/round trip")
+                "startup": "ms wall", "first_close": "µs", "later_close": "µs"}.get(workload, "µs/round trip")
         lines += [f"## {workload}: {what}", "",
                   f"| mode | {unit} | ratio to no agent | peak RSS MiB |", "|---|---|---|---|"]
         for mode in modes_here:
@@ -189,12 +192,43 @@ def write_report(args, java, selected, results, rss, jmh_rows):
         for name, tracked, score, err, alloc in jmh_rows:
             lines.append(f"| {name} | {tracked} | {score:.2f} | {err:.2f} | {alloc:.3f} |")
         lines.append("")
-    notes = os.path.join(ROOT, "bench", "NOTES.md")
-    if os.path.exists(notes):
-        lines += [open(notes).read()]
+    if args.only and os.path.exists(args.output):
+        lines = merged(open(args.output).read(), lines, datetime.date.today())
+    else:
+        notes = os.path.join(ROOT, "bench", "NOTES.md")
+        if os.path.exists(notes):
+            lines += [open(notes).read()]
     with open(args.output, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("wrote " + args.output)
+
+
+def merged(existing, new_lines, today):
+    """With --only: the existing report with the measured workloads' sections replaced (or added before the JMH
+    section), each marked with the day it was measured; everything else is kept as it was."""
+    def sections(text):
+        parts = re.split(r"(?m)^(?=## )", text)
+        return parts[0], [(p.splitlines()[0], p) for p in parts[1:]]
+    head, old = sections(existing)
+    _, new = sections("\n".join(new_lines) + "\n")
+    new = [(title, body.replace("\n\n", f"\n\nMeasured on {today} with `bench/run.sh --only`.\n\n", 1))
+           for title, body in new]
+    key = lambda title: title.split(":")[0]
+    replaced = {key(t) for t, _ in new}
+    out, inserted = [], False
+    for title, body in old:
+        if key(title) in replaced:
+            if not inserted:
+                out += [b for _, b in new]
+                inserted = True
+            continue
+        if not inserted and title.startswith("## JMH"):
+            out += [b for _, b in new]
+            inserted = True
+        out.append(body)
+    if not inserted:
+        out += [b for _, b in new]
+    return (head + "".join(out)).rstrip("\n").split("\n")
 
 
 if __name__ == "__main__":

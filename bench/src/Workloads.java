@@ -61,6 +61,8 @@ public final class Workloads {
             case "bulk" -> bulk();
             case "churn" -> churn();
             case "many" -> many(Integer.parseInt(args.length > 1 ? args[1] : "10000"));
+            case "first_close" -> closeLatency(true);
+            case "later_close" -> closeLatency(false);
             default -> throw new IllegalArgumentException(name);
         }
     }
@@ -263,6 +265,39 @@ public final class Workloads {
             }
             server.join();
             return connections / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * How long the application's close() takes: the first close in the JVM, or the median of closes 101 to 300. An
+     * agent that makes the first one slower widens the race it judges (a goodbye answered by the peer's FIN while
+     * our close is still running). The JVM has lived a second first, as a pool's shutdown comes well after start;
+     * the client wrote last, as before a goodbye, and the peer is still open.
+     */
+    static void closeLatency(boolean first) throws Exception {
+        Thread.sleep(1000);
+        int connections = first ? 1 : 300;
+        long[] micros = new long[connections];
+        try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK)) {
+            for (int i = 0; i < connections; i++) {
+                Socket c = new Socket(LOOPBACK, listener.getLocalPort());
+                try (Socket s = listener.accept()) {
+                    s.getOutputStream().write(1);
+                    c.getInputStream().read();
+                    c.getOutputStream().write(1);
+                    s.getInputStream().read();
+                    long start = System.nanoTime();
+                    c.close();
+                    micros[i] = (System.nanoTime() - start) / 1000;
+                }
+            }
+        }
+        if (first) {
+            result("first_close", micros[0], "µs");
+        } else {
+            long[] later = java.util.Arrays.copyOfRange(micros, 100, connections);
+            java.util.Arrays.sort(later);
+            result("later_close", later[later.length / 2], "µs");
         }
     }
 
