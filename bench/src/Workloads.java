@@ -275,7 +275,7 @@ public final class Workloads {
      * the client wrote last, as before a goodbye, and the peer is still open.
      */
     static void closeLatency(boolean first) throws Exception {
-        Thread.sleep(1000);
+        Thread.sleep(Long.getLong("close.after.ms", 1000));
         int connections = first ? 1 : 300;
         long[] micros = new long[connections];
         try (ServerSocket listener = new ServerSocket(0, 50, LOOPBACK)) {

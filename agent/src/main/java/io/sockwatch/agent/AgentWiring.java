@@ -53,7 +53,6 @@ final class AgentWiring {
                         config.reuseIdleThreshold().isZero() ? Long.MAX_VALUE : config.reuseIdleThreshold().toNanos(),
                         attached),
                 pipeline);
-        tracker.start(PeerStatePoll::warmUp);
         SocketBridge.install(tracker);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, pipeline, ledger, config.exitTimeout(),
                 config.debug()),
@@ -61,6 +60,8 @@ final class AgentWiring {
 
         long t1 = System.nanoTime();
         List<String> apis = AgentInstaller.install(inst, tracker, config.debug());
+        // Once the inspectors are registered: its warm-up rehearses a close with each of them.
+        tracker.start(PeerStatePoll::warmUp, WarmUpSockets::unconnected);
         long t2 = System.nanoTime();
         // Only now: the SDK loads JDK socket classes (its exporter's HTTP client), and a class loaded while Byte Buddy
         // installs can slip between its scan of loaded classes and its transformer.

@@ -41,7 +41,7 @@ public class HotPathBenchmark {
     public void setUp() {
         tracker = new ConnectionTracker(new TrackerSettings(false, false, 5, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()),
                 false, TimeUnit.SECONDS.toNanos(1), false), c -> { });
-        tracker.start(() -> { });
+        tracker.start(() -> { }, () -> new Object[0]);
         keep = new Object[tracked];
         for (int i = 0; i < tracked; i++) {
             Object s = new Object();

@@ -389,6 +389,20 @@ final class ConnectionSignals {
         if (settings.closeCallSite() || settings.openCallSite()) {
             events.warmUp();
         }
+        // A close's own steps, on a connection that is never tracked nor exported: the classes they load (the
+        // verdict's, the events', the clock's) are loaded here, not on the application's first close.
+        for (int i = 0; i < 200; i++) {
+            long now = System.nanoTime();
+            ConnectionState rehearsal = new ConnectionState("sockwatch-warm-up", Role.CLIENT, now, null, 0);
+            synchronized (rehearsal) {
+                peerCheck.beforeClose(rehearsal, rehearsal, now, true);
+                rehearsal.ending.onClose(0, false, false);
+                rehearsal.addEvent("socket.close", now, events.onThisThread(false));
+            }
+            rehearsal.statusErrorType();
+            rehearsal.idleMillis();
+        }
+        FailureTable.classify(Operation.READ, new java.net.SocketException("Connection reset"));
     }
 
     void closing(Object socket) {

@@ -52,13 +52,15 @@ public final class ConnectionTracker implements SocketSignals {
     }
 
     /**
-     * Starts the {@code sockwatch-lifecycle} thread, which first warms up the close path: the tracker's part, then
-     * {@code instrumentationWarmUp} (the kernel calls the inspectors make).
+     * Starts the {@code sockwatch-lifecycle} thread, which first warms up the close path: the tracker's part, the
+     * inspectors' on {@code samples} (unconnected sockets of each API), then {@code instrumentationWarmUp} (the
+     * kernel calls the inspectors make). Call it once the inspectors are registered.
      */
-    public void start(Runnable instrumentationWarmUp) {
+    public void start(Runnable instrumentationWarmUp, java.util.function.Supplier<Object[]> samples) {
         CoarseClock.start();
         ender.start(() -> {
             connections.warmUp();
+            inspectors.warmUp(samples.get());
             instrumentationWarmUp.run();
         });
     }

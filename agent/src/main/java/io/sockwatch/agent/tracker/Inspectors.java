@@ -50,6 +50,35 @@ final class Inspectors {
         return null;
     }
 
+    /**
+     * Runs every read an inspector makes at a close on {@code samples} (unconnected sockets of each API, made for
+     * this): the field handles are linked on sockwatch's thread at start, not on the application's first close.
+     */
+    void warmUp(Object... samples) {
+        java.util.List<Object> sockets = new java.util.ArrayList<>();
+        for (Object sample : samples) {
+            Object inner = null;
+            for (SocketInspector inspector : byApi.values()) {
+                inner = inner != null ? inner : inspector.unwrap(sample);
+            }
+            sockets.add(inner != null ? inner : sample); // a wrapper (JDK 17's SOCKS impl) is never tracked itself
+        }
+        for (SocketInspector inspector : byApi.values()) {
+            for (Object sample : sockets) {
+                try {
+                    inspector.isConnected(sample);
+                    inspector.peer(sample);
+                    inspector.local(sample);
+                    inspector.threadsInIo(sample);
+                    inspector.closedByInterrupt(sample);
+                    inspector.peerState(sample, false);
+                } catch (RuntimeException notItsKind) {
+                    // an inspector reads only its own API's sockets
+                }
+            }
+        }
+    }
+
     /** Records the addresses the socket knows now; under the state's monitor. */
     void fillAddresses(ConnectionState state, Object socket) {
         SocketInspector inspector = byApi.get(state.api());

@@ -64,7 +64,7 @@ class SslEngineViewTest {
             }
         });
         tracker.tlsContextObserved();
-        tracker.start(() -> { });
+        tracker.start(() -> { }, () -> new Object[0]);
     }
 
     @AfterEach
@@ -344,7 +344,7 @@ class SslEngineViewTest {
         tracker = new ConnectionTracker(new TrackerSettings(false, false, 3, 0, 16, PeerFilter.parse(List.of(), new ArrayList<>()), false,
                 Long.MAX_VALUE, false),
                 ended::add);
-        tracker.start(() -> { });
+        tracker.start(() -> { }, () -> new Object[0]);
         Object socket = accepted(clientHello(13));
         SSLEngine engine = engine(0);
         unwrapping(engine, clientHello(13));

@@ -40,7 +40,7 @@ class RegisteredInspectorsTest {
 
     private Verdict closedByAnInterruptedThread(String api) throws InterruptedException {
         AgentInstaller.register(AgentInstaller.modules(), tracker);
-        tracker.start(() -> { });
+        tracker.start(() -> { }, () -> new Object[0]);
         Object socket = new Object(); // no field of a real channel is read on this path
         tracker.connectStarted(socket, new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080), 0, api);
         tracker.connectEnded(socket, null);

@@ -59,7 +59,7 @@ class ConnectionTrackerTest {
         tracker = new ConnectionTracker(new TrackerSettings(true, openCallSite, 3, TimeUnit.MILLISECONDS.toNanos(graceMillis), 16,
                 excluded, true, REUSE_IDLE_NANOS, attached), ended::add);
         tracker.registerInspector(API, inspector);
-        tracker.start(() -> { });
+        tracker.start(() -> { }, () -> new Object[0]);
         return tracker;
     }
 
