@@ -73,6 +73,10 @@ class AsynchronousChannelIT {
                 server("peer_fin", "eof", "read")));
         s.put("stale_pooled", new Sides(client("peer_fin", "eof", "close").event("socket.peer_closed"),
                 server("local_close", "close", "close")));
+        s.put("stale_reuse", new Sides(client("peer_fin", "eof", "reuse").event("socket.stale_reuse").bytes(4, 8),
+                server("local_close", "close", "close").bytes(4, 4)));
+        s.put("goodbye", new Sides(client("local_close", "close", "close").event("socket.goodbye").bytes(0, 4),
+                server("local_close", "close", "close").bytes(4, 0)));
         s.put("use_after_close", new Sides(client("local_close", "close", "close").event("socket.use_after_close"),
                 server("peer_fin", "eof", "read")));
         s.put("interrupted_close", new Sides(client("local_close", "close", "close").event("socket.close"),

@@ -62,6 +62,12 @@ class ConnectionOriginIT {
                 peerFin));
         s.put("stale_pooled", new Sides(Expected.client(api, "peer_fin", "eof", "close")
                 .event("socket.peer_closed"), localClose));
+        // Contract v2: the server closed the idle connection; the reuse's write is checked first.
+        s.put("stale_reuse", new Sides(Expected.client(api, "peer_fin", "eof", "reuse")
+                .event("socket.stale_reuse").bytes(4, 8), localClose.bytes(4, 4)));
+        // Contract v2: the server's FIN answered the client's last write: the client's ending.
+        s.put("goodbye", new Sides(Expected.client(api, "local_close", "close", "close").event("socket.goodbye")
+                .bytes(0, 4), localClose.bytes(4, 0)));
         return s;
     }
 

@@ -60,6 +60,12 @@ class UnixDomainIT {
                 server("local_close", "close", "close")));
         s.put("stale_pooled", new Sides(client("peer_fin", "eof", "close").event("socket.peer_closed"),
                 server("local_close", "close", "close")));
+        // Contract v2 on AF_UNIX: the peer's close is found before the reuse's write, whose EPIPE comes after.
+        s.put("stale_reuse", new Sides(client("peer_fin", "eof", "reuse").event("socket.stale_reuse").bytes(0, 4)
+                        .errorType("java.io.IOException"),
+                server("local_close", "close", "close").bytes(4, 0)));
+        s.put("goodbye", new Sides(client("local_close", "close", "close").event("socket.goodbye").bytes(0, 4),
+                server("local_close", "close", "close").bytes(4, 0)));
         s.put("refused", new Sides(client("peer_rst", "refused", "connect").event("exception")
                 .errorType("java.net.ConnectException").neverClosed(), null));
         return s;

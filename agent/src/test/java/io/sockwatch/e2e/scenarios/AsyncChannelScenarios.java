@@ -25,7 +25,8 @@ public final class AsyncChannelScenarios {
     public static final List<String> ALL = List.of("peer_fin", "peer_fin_future", "linger_reset",
             "client_linger_reset",
             "unread_input_reset", "broken_pipe", "read_timeout", "idle_timeout", "local_close", "async_close",
-            "refused", "half_close", "shutdown_input", "stale_pooled", "use_after_close", "listener_closed",
+            "refused", "half_close", "shutdown_input", "stale_pooled", "stale_reuse", "goodbye", "use_after_close",
+            "listener_closed",
             "interrupted_close");
 
     private static final long WAIT = 5;
@@ -267,6 +268,38 @@ public final class AsyncChannelScenarios {
                     Thread.sleep(100);
                     int clientPort = localPort(client);
                     client.close(); // never read the FIN
+                    report(name, clientPort, port);
+                }
+                case "stale_reuse" -> {
+                    AsynchronousSocketChannel client = connect(address);
+                    AsynchronousSocketChannel server = listener.accept().get(WAIT, TimeUnit.SECONDS);
+                    int clientPort = localPort(client);
+                    writeFully(client, "ping");
+                    check(readExactly(server, 4) == 4, "server read the ping");
+                    writeFully(server, "pong");
+                    check(readExactly(client, 4) == 4, "client read the pong");
+                    server.close(); // while the client sits idle longer than the reuse threshold
+                    Thread.sleep(1300);
+                    writeFully(client, "ping");
+                    CompletableFuture<Integer> read = new CompletableFuture<>();
+                    client.read(ByteBuffer.allocate(16), read, toFuture()); // the reset, or end of stream
+                    try {
+                        read.get(WAIT, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException expected) {
+                        System.out.println("  " + expected.getCause());
+                    }
+                    client.close();
+                    report(name, clientPort, port);
+                }
+                case "goodbye" -> {
+                    AsynchronousSocketChannel client = connect(address);
+                    AsynchronousSocketChannel server = listener.accept().get(WAIT, TimeUnit.SECONDS);
+                    int clientPort = localPort(client);
+                    writeFully(client, "QUIT");
+                    check(readExactly(server, 4) == 4, "server read the goodbye");
+                    server.close();
+                    Thread.sleep(100);
+                    client.close(); // never read the end of stream
                     report(name, clientPort, port);
                 }
                 case "use_after_close" -> {

@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 public final class ChannelScenarios {
 
     public static final List<String> ALL = List.of("peer_fin", "linger_reset", "unread_input_reset", "broken_pipe",
-            "use_after_close", "refused", "half_close", "async_close", "interrupt", "nonblocking_peer_fin", "stale_pooled", "listener_closed");
+            "use_after_close", "refused", "half_close", "async_close", "interrupt", "nonblocking_peer_fin", "stale_pooled", "stale_reuse", "goodbye", "listener_closed");
 
     private ChannelScenarios() {
     }
@@ -156,6 +156,32 @@ public final class ChannelScenarios {
                     SocketChannel client = SocketChannel.open(address);
                     int clientPort = localPort(client);
                     listener.accept().close();
+                    Thread.sleep(100);
+                    client.close();
+                    report(name, clientPort, port);
+                }
+                case "stale_reuse" -> {
+                    SocketChannel client = SocketChannel.open(address);
+                    int clientPort = localPort(client);
+                    SocketChannel server = listener.accept();
+                    client.write(ByteBuffer.wrap("ping".getBytes()));
+                    server.read(ByteBuffer.allocate(4));
+                    server.write(ByteBuffer.wrap("pong".getBytes()));
+                    client.read(ByteBuffer.allocate(4));
+                    server.close();
+                    Thread.sleep(1300);
+                    client.write(ByteBuffer.wrap("ping".getBytes()));
+                    SocketScenarios.expectFailureOrEnd(() -> client.read(ByteBuffer.allocate(4)));
+                    client.close();
+                    report(name, clientPort, port);
+                }
+                case "goodbye" -> {
+                    SocketChannel client = SocketChannel.open(address);
+                    int clientPort = localPort(client);
+                    SocketChannel server = listener.accept();
+                    client.write(ByteBuffer.wrap("QUIT".getBytes()));
+                    server.read(ByteBuffer.allocate(4));
+                    server.close();
                     Thread.sleep(100);
                     client.close();
                     report(name, clientPort, port);

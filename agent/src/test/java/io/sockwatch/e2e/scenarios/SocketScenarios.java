@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class SocketScenarios {
 
     public static final List<String> ALL = List.of("peer_fin", "linger_reset", "unread_input_reset", "broken_pipe",
-            "read_timeout", "use_after_close", "refused", "half_close", "async_close", "stale_pooled", "listener_closed", "leaked");
+            "read_timeout", "use_after_close", "refused", "half_close", "async_close", "stale_pooled", "stale_reuse", "goodbye", "listener_closed", "leaked");
 
     private SocketScenarios() {
     }
@@ -163,6 +163,36 @@ public final class SocketScenarios {
                     client.close();
                     report(name, clientPort, port);
                 }
+                case "stale_reuse" -> {
+                    // A pooled connection: one exchange, then the server closes it while it sits idle longer
+                    // than sockwatch.reuse.idle_threshold; the pool reuses it (a write), reads the reset, closes.
+                    Socket client = new Socket("localhost", port);
+                    int clientPort = client.getLocalPort();
+                    Socket server = listener.accept();
+                    client.getOutputStream().write("ping".getBytes());
+                    server.getInputStream().readNBytes(4);
+                    server.getOutputStream().write("pong".getBytes());
+                    client.getInputStream().readNBytes(4);
+                    server.close();
+                    Thread.sleep(1300);
+                    client.getOutputStream().write("ping".getBytes());
+                    expectFailureOrEnd(() -> client.getInputStream().read());
+                    client.close();
+                    report(name, clientPort, port);
+                }
+                case "goodbye" -> {
+                    // The client's last word (QUIT); the server closes on it; the client closes a moment later
+                    // without reading: the server's FIN is first on the wire, the ending is the client's.
+                    Socket client = new Socket("localhost", port);
+                    int clientPort = client.getLocalPort();
+                    Socket server = listener.accept();
+                    client.getOutputStream().write("QUIT".getBytes());
+                    server.getInputStream().readNBytes(4);
+                    server.close();
+                    Thread.sleep(100);
+                    client.close();
+                    report(name, clientPort, port);
+                }
                 case "leaked" -> {
                     // The client socket is dropped without close(): the garbage collector finds it, and the JDK's
                     // cleaner closes its descriptor, which the server sees as end of stream.
@@ -213,6 +243,15 @@ public final class SocketScenarios {
             return;
         }
         throw new AssertionError("expected an exception");
+    }
+
+    /** A read on a connection the peer has gone from: a reset, or end of stream, whichever the kernel has. */
+    static void expectFailureOrEnd(Action action) {
+        try {
+            action.run();
+        } catch (Exception expected) {
+            System.out.println("  " + expected);
+        }
     }
 
     static void drain(InputStream in) throws IOException {

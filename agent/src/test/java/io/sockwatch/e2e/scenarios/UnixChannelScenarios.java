@@ -20,7 +20,7 @@ import java.util.concurrent.CountDownLatch;
 public final class UnixChannelScenarios {
 
     public static final List<String> ALL = List.of("peer_fin", "local_close", "async_close", "interrupt",
-            "unread_input_reset", "broken_pipe", "stale_pooled", "refused");
+            "unread_input_reset", "broken_pipe", "stale_pooled", "stale_reuse", "goodbye", "refused");
 
     private UnixChannelScenarios() {
     }
@@ -102,6 +102,25 @@ public final class UnixChannelScenarios {
                 case "stale_pooled" -> {
                     SocketChannel client = SocketChannel.open(address);
                     listener.accept().close();
+                    Thread.sleep(100);
+                    client.close(); // never read the end of stream
+                }
+                case "stale_reuse" -> {
+                    SocketChannel client = SocketChannel.open(address);
+                    SocketChannel server = listener.accept();
+                    client.write(ascii("ping"));
+                    server.read(ByteBuffer.allocate(4));
+                    server.close(); // while the client sits idle longer than the reuse threshold
+                    Thread.sleep(1300);
+                    SocketScenarios.expectFailure(() -> client.write(ascii("ping"))); // EPIPE at once
+                    client.close();
+                }
+                case "goodbye" -> {
+                    SocketChannel client = SocketChannel.open(address);
+                    SocketChannel server = listener.accept();
+                    client.write(ascii("QUIT"));
+                    check(server.read(ByteBuffer.allocate(4)) == 4, "server read the goodbye");
+                    server.close();
                     Thread.sleep(100);
                     client.close(); // never read the end of stream
                 }
