@@ -1,6 +1,7 @@
 package io.sockwatch.agent;
 
 import io.sockwatch.agent.config.SockwatchConfig;
+import io.sockwatch.agent.context.OtelApplicationTraces;
 import io.sockwatch.agent.export.ConnectionSpans;
 import io.sockwatch.agent.export.DeliveryLedger;
 import io.sockwatch.agent.export.ExporterEndpoints;
@@ -37,6 +38,9 @@ final class AgentWiring {
                 config.otelArguments())) {
             excluded = excluded.plus(e.host(), e.port());
         }
+        // The application's spans, read at connect, ending and close; its loaded API is noticed from now on.
+        OtelApplicationTraces traces = new OtelApplicationTraces(config.debug() ? System.err::println : null);
+        traces.watch(inst);
         // The SDK starts on the export thread: the application does not wait for it.
         DeliveryLedger ledger = new DeliveryLedger();
         SpanPipeline pipeline = new SpanPipeline(config.queueSize(),
@@ -44,12 +48,12 @@ final class AgentWiring {
                 () -> Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(), version,
                         ledger, System.err::println, config.debug() ? System.err::println : null),
                 telemetry -> new ConnectionSpans(telemetry.tracer(version),
-                        config.spans() == SockwatchConfig.SpanMode.ERRORS),
+                        config.spans() == SockwatchConfig.SpanMode.ERRORS, traces, ledger),
                 System.err::println);
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
                         config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck()),
-                pipeline);
+                pipeline, traces);
         tracker.start();
         SocketBridge.install(tracker);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, pipeline, ledger, config.exitTimeout(),

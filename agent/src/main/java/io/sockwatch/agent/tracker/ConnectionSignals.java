@@ -35,9 +35,11 @@ final class ConnectionSignals {
     private final PeerCheck peerCheck;
     private final ConnectionEnder ender;
     private final EventAttributes events;
+    private final ApplicationTraces traces;
 
     ConnectionSignals(TrackerSettings settings, ConnectionTable table, Inspectors inspectors, TlsLinks tls,
-                      PeerCheck peerCheck, ConnectionEnder ender) {
+                      PeerCheck peerCheck, ConnectionEnder ender, ApplicationTraces traces) {
+        this.traces = traces;
         this.settings = settings;
         this.table = table;
         this.inspectors = inspectors;
@@ -75,7 +77,7 @@ final class ConnectionSignals {
     }
 
     private void startConnect(Object socket, Object remote, String api, Thread connecting) {
-        if (ender.isStopped() || AgentWork.isActive()) {
+        if (ender.isStopped() || AgentWork.isActive() || traces.isOtherAgentsExport()) {
             return;
         }
         if (table.get(socket) != null) {
@@ -101,7 +103,9 @@ final class ConnectionSignals {
             peer = other;
         }
         ConnectionState state = new ConnectionState(api, Role.CLIENT, System.nanoTime(), host, port);
+        Object span = connecting == NO_THREAD ? null : traces.currentSpan();
         synchronized (state) {
+            state.openedIn = span;
             state.setPeer(peer);
             state.connectingThread = connecting;
             recordOpenSite(state);
@@ -128,6 +132,9 @@ final class ConnectionSignals {
             } else {
                 state.addEvent("exception", now, EventAttributes.exception(failure));
                 Effect effect = state.ending.onFailure(Operation.CONNECT, f, failure.getClass().getName());
+                if (effect == Effect.DECIDED) {
+                    endingDetectedHere(state, now);
+                }
                 // The JDK closes a socket whose connect failed: the attempt is over.
                 ended = effect == Effect.DECIDED || state.ending.isDecided();
             }
@@ -155,7 +162,9 @@ final class ConnectionSignals {
             return;
         }
         ConnectionState state = new ConnectionState(api, Role.SERVER, System.nanoTime(), null, 0);
+        Object span = traces.currentSpan();
         synchronized (state) {
+            state.openedIn = span;
             state.setPeer(peer);
             state.setLocal(inspector == null ? null : inspector.local(socket));
             recordOpenSite(state);
@@ -262,6 +271,9 @@ final class ConnectionSignals {
         }
         synchronized (state) {
             Effect effect = state.ending.onEndOfStream();
+            if (effect == Effect.DECIDED) {
+                endingDetectedHere(state, now);
+            }
             if (!state.eofSeen) {
                 state.eofSeen = true;
                 // One event for the first end of stream; applications often read -1 repeatedly.
@@ -285,12 +297,25 @@ final class ConnectionSignals {
             }
             state.addEvent("exception", now, EventAttributes.exception(failure));
             Effect effect = state.ending.onFailure(operation, f, failure.getClass().getName());
+            if (effect == Effect.DECIDED) {
+                endingDetectedHere(state, now);
+            }
             if (effect == Effect.USE_AFTER_CLOSE) {
                 Map<String, Object> attributes = events.onThisThread(settings.closeCallSite());
                 attributes.put("socket.operation", operation.detectedBy());
                 state.addEvent("socket.use_after_close", now, attributes);
             }
         }
+    }
+
+    /**
+     * The signal that decided the ending came on this thread: the application's span current here is the request
+     * that suffered it. Under the connection's monitor; reads a thread-local of the application's tracing, nothing
+     * more.
+     */
+    private void endingDetectedHere(ConnectionState state, long now) {
+        state.endedIn = traces.currentSpan();
+        state.endedInNanos = now;
     }
 
     // ---- shutdown and close ---------------------------------------------------------------------------------------
@@ -357,8 +382,12 @@ final class ConnectionSignals {
                     && Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
             boolean timedOut = state.lastTimeoutNanos != 0 && state.lastTimeoutNanos > state.lastIoNanos;
+            boolean decidedBefore = state.ending.isDecided();
             peerCheck.beforeClose(state, socket, now);
             state.ending.onClose(threadsInIo, interrupted, timedOut);
+            if (!decidedBefore && state.ending.isDecided()) {
+                endingDetectedHere(state, now); // by the close itself, or by the kernel's view of the peer at close
+            }
             state.closeNanos = now;
             if (threadsInIo > 0) {
                 attributes.put("socket.close.threads_in_io", (long) threadsInIo);

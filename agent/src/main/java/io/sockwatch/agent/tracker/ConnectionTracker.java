@@ -22,12 +22,16 @@ public final class ConnectionTracker implements SocketSignals {
     private final ConnectionSignals connections;
 
     public ConnectionTracker(TrackerSettings settings, ConnectionListener listener) {
+        this(settings, listener, ApplicationTraces.NONE);
+    }
+
+    public ConnectionTracker(TrackerSettings settings, ConnectionListener listener, ApplicationTraces traces) {
         ConnectionTable table = new ConnectionTable();
         inspectors = new Inspectors(table);
         PeerCheck peerCheck = new PeerCheck(settings.peerCheck(), inspectors);
         tls = new TlsLinks(inspectors);
         ender = new ConnectionEnder(settings, table, tls, peerCheck, listener);
-        connections = new ConnectionSignals(settings, table, inspectors, tls, peerCheck, ender);
+        connections = new ConnectionSignals(settings, table, inspectors, tls, peerCheck, ender, traces);
     }
 
     /** Registers how to read addresses from the socket objects of {@code api}. */
