@@ -10,6 +10,7 @@ import io.sockwatch.e2e.support.Jdks;
 import io.sockwatch.e2e.support.OtlpReceiver;
 import io.sockwatch.e2e.support.ReceivedSpan;
 import io.sockwatch.e2e.support.ServiceSpans;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +117,37 @@ class TracedRequestsIT {
         }
         assertTrue(spans.all().stream().anyMatch(s -> !s.scope().equals(SCOPE))
                 && spans.all().stream().anyMatch(s -> s.scope().equals(SCOPE)), why);
+    }
+
+    /**
+     * The Java agent samples no request (its sampler set in its own configuration file, which sockwatch does not
+     * read): every connection span still arrives, linked to the unsampled requests, and no socket.ending goes to a
+     * trace the backend will never have.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void anUnsampledRequestCostsNoConnectionSpan(Path jdk) throws Exception {
+        String service = "unsampled";
+        Path config = Files.createTempFile("otel-javaagent-", ".properties");
+        Files.writeString(config, "otel.traces.sampler=always_off\n");
+        AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, service)
+                .otherAgent(AgentJvm.otelJavaAgent(), true)
+                .arg("-Dotel.javaagent.configuration-file=" + config)
+                .arg("-Dotel.metrics.exporter=none")
+                .arg("-Dotel.logs.exporter=none")
+                .run(TracedHttpScenarios.class, "agent", "reset");
+        ServiceSpans spans = ServiceSpans.await(receiver, service, all -> connections(all).size() >= 2, result);
+        Files.deleteIfExists(config);
+        String why = spans.diagnostics();
+        assertEquals(0, result.exitCode(), why);
+        assertTrue(requestSpans(spans.all()).isEmpty(), "the Java agent sampled no request: " + why);
+        assertTrue(endings(spans.all()).isEmpty(), "no socket.ending in an unsampled trace: " + why);
+        List<ReceivedSpan> resets = clients(spans.all(), serverPort(result)).stream()
+                .filter(s -> "peer_rst".equals(s.string("socket.close.origin"))).toList();
+        assertFalse(resets.isEmpty(), "the connection spans are sampled on their own: " + why);
+        for (ReceivedSpan connection : resets) {
+            assertEquals(1, connection.links("ended_in").size(), "still linked to the unsampled request: " + why);
+        }
     }
 
     @ParameterizedTest(name = "JDK {0}")

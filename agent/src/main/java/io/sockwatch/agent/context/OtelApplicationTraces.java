@@ -34,12 +34,9 @@ public final class OtelApplicationTraces implements ApplicationTraces {
 
     @Override
     public Object currentSpan() {
-        SpanApi a = api();
-        if (a == null) {
-            return null;
-        }
         try {
-            return a.current();
+            SpanApi a = api();
+            return a == null ? null : a.current();
         } catch (Throwable e) {
             return null;
         }
@@ -47,7 +44,11 @@ public final class OtelApplicationTraces implements ApplicationTraces {
 
     @Override
     public boolean isOtherAgentsExport() {
-        return api() != null && javaAgent && javaAgentThreads.isJavaAgentThread();
+        try {
+            return api() != null && javaAgent && javaAgentThreads.isJavaAgentThread();
+        } catch (Throwable e) {
+            return false; // never at the application's expense: its connection is then simply observed
+        }
     }
 
     @Override

@@ -103,7 +103,7 @@ final class ConnectionSignals {
             peer = other;
         }
         ConnectionState state = new ConnectionState(api, Role.CLIENT, System.nanoTime(), host, port);
-        Object span = connecting == NO_THREAD ? null : traces.currentSpan();
+        Object span = traces.currentSpan(); // also for an asynchronous connect: this is the thread that asked
         synchronized (state) {
             state.openedIn = span;
             state.setPeer(peer);
