@@ -383,10 +383,13 @@ final class ConnectionSignals {
                     || (inspector != null && inspector.closedByInterrupt(socket));
             boolean timedOut = state.lastTimeoutNanos != 0 && state.lastTimeoutNanos > state.lastIoNanos;
             boolean decidedBefore = state.ending.isDecided();
+            Object span = decidedBefore ? null : traces.currentSpan(); // before the kernel's view, which goes last
             peerCheck.beforeClose(state, socket, now);
             state.ending.onClose(threadsInIo, interrupted, timedOut);
             if (!decidedBefore && state.ending.isDecided()) {
-                endingDetectedHere(state, now); // by the close itself, or by the kernel's view of the peer at close
+                // decided by the close itself, or by the kernel's view of the peer at close
+                state.endedIn = span;
+                state.endedInNanos = now;
             }
             state.closeNanos = now;
             if (threadsInIo > 0) {
