@@ -29,7 +29,7 @@ def parse(path):
 
 def fetch_traces(base_url, start_ms):
     now_ms = int(time.time() * 1000)
-    query = urllib.parse.urlencode({"serviceName": SERVICE, "spanName": "socket.ending", "endTs": now_ms + 60_000,
+    query = urllib.parse.urlencode({"serviceName": SERVICE, "annotationQuery": "socket.close.origin", "endTs": now_ms + 60_000,
                                     "lookback": now_ms + 60_000 - start_ms + 120_000, "limit": 1000})
     with urllib.request.urlopen(f"{base_url}/api/v2/traces?{query}", timeout=10) as response:
         return json.load(response)
@@ -42,7 +42,7 @@ def verdict_in_trace(traces, scenario):
         by_id = {s["id"]: s for s in trace}
         for span in trace:
             tags = span.get("tags", {})
-            if span.get("name") != "socket.ending" or tags.get("server.port") != scenario.get("server_port"):
+            if not span.get("name", "").startswith("socket.ending ") or tags.get("server.port") != scenario.get("server_port"):
                 continue
             parent = by_id.get(span.get("parentId"))
             if parent is not None and not parent.get("name", "").startswith("socket."):

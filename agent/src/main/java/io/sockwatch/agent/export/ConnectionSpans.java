@@ -39,7 +39,10 @@ public final class ConnectionSpans {
     /** Failed accepts on a listening socket: never a connection of their own. */
     public static final String LISTENER_SPAN_NAME = "socket.listener";
 
-    /** The verdict in the trace of the request that suffered the ending (docs/telemetry.md). */
+    /**
+     * The verdict in the trace of the request that suffered the ending (docs/telemetry.md): this, a space and
+     * {@code origin/reason}, which trace timelines then show without a click.
+     */
     public static final String ENDING_SPAN_NAME = "socket.ending";
     /** What a link of a sockwatch span points to: {@code opened_in}, {@code ended_in}, {@code connection}. */
     static final AttributeKey<String> LINK =
@@ -110,7 +113,8 @@ public final class ConnectionSpans {
     private void writeEnding(ConnectionState c, Verdict verdict, SpanContext request, SpanContext connection) {
         long at = c.endedInEpochNanos();
         ledger.handed();
-        Span ending = tracer.spanBuilder(ENDING_SPAN_NAME)
+        Span ending = tracer.spanBuilder(ENDING_SPAN_NAME + " " + verdict.origin().value() + "/"
+                        + verdict.reason().value())
                 .setParent(Context.root().with(Span.wrap(request)))
                 .setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(at, TimeUnit.NANOSECONDS)

@@ -47,7 +47,7 @@ final class ConsoleSpanExporter implements SpanExporter {
         line.append(" origin=").append(a.get(AttributeKey.stringKey("socket.close.origin")))
                 .append(" reason=").append(a.get(AttributeKey.stringKey("socket.close.reason")))
                 .append(" detected_by=").append(a.get(AttributeKey.stringKey("socket.close.detected_by")));
-        if (!span.getName().equals(ConnectionSpans.ENDING_SPAN_NAME)) { // the request's view: no counts of its own
+        if (!span.getName().startsWith(ConnectionSpans.ENDING_SPAN_NAME)) { // the request's view: no counts of its own
             line.append(" read=").append(a.get(AttributeKey.longKey("socket.bytes.read")))
                     .append(" written=").append(a.get(AttributeKey.longKey("socket.bytes.written")))
                     .append(" idle_ms=").append(a.get(AttributeKey.longKey("socket.idle_ms")));

@@ -145,7 +145,8 @@ class ApplicationSpansTest {
     }
 
     private SpanData named(String name) {
-        return exported.stream().filter(s -> s.getName().equals(name)).findFirst().orElse(null);
+        return exported.stream().filter(s -> s.getName().equals(name) || s.getName().startsWith(name + " "))
+                .findFirst().orElse(null);
     }
 
     private static String link(SpanData span, String role) {
@@ -170,6 +171,7 @@ class ApplicationSpansTest {
         assertNotNull(ending, "the verdict in the request's trace");
         assertEquals(FAILING, ending.getTraceId());
         assertEquals("00f067aa0ba902b7", ending.getParentSpanId());
+        assertEquals("socket.ending peer_rst/reset", ending.getName(), "the verdict shows in the timeline");
         assertEquals(SpanKind.INTERNAL, ending.getKind());
         assertEquals(StatusCode.ERROR, ending.getStatus().getStatusCode());
         assertEquals("peer_rst", ending.getAttributes().get(AttributeKey.stringKey("socket.close.origin")));
