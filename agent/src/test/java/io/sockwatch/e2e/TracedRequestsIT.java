@@ -74,9 +74,10 @@ class TracedRequestsIT {
                 .arg("-Dotel.exporter.otlp.metrics.endpoint=http://127.0.0.1:" + metrics.port() + "/v1/metrics")
                 .arg("-Dotel.metric.export.interval=200")
                 .arg("-Dotel.logs.exporter=none")
-                .run(TracedHttpScenarios.class, "agent", "reset,stale");
+                .arg("-Dotel.instrumentation.methods.include=" + TracedHttpScenarios.DbClient.class.getName() + "[query]")
+                .run(TracedHttpScenarios.class, "agent", "reset,stale,query");
         ServiceSpans spans = ServiceSpans.await(receiver, service, all -> requestSpans(all).size() >= 3
-                && endings(all).size() >= 2 && connections(all).size() >= 6, result);
+                && queries(all).size() >= 1 && endings(all).size() >= 3 && connections(all).size() >= 8, result);
         String why = spans.diagnostics();
         assertEquals(0, result.exitCode(), why);
         long port = serverPort(result);
@@ -90,6 +91,7 @@ class TracedRequestsIT {
 
         assertResetInTrace(spans.all(), reset, port, why);
         assertStaleInTrace(spans.all(), staleFirst, staleSecond, port, why);
+        assertQueryInTrace(spans.all(), queries(spans.all()).get(0), port, why);
 
         // No cross-observation: sockwatch saw neither of the Java agent's export connections (traces, and metrics
         // to an endpoint of its own), and the Java agent traced none of sockwatch's exports.
@@ -156,9 +158,9 @@ class TracedRequestsIT {
         String service = "own-sdk";
         AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, service).withApplicationSdk()
                 .arg("-Dsockwatch.debug=true")
-                .run(TracedHttpScenarios.class, "sdk", "reset,stale");
-        ServiceSpans spans = ServiceSpans.await(receiver, service, all -> endings(all).size() >= 2
-                && connections(all).size() >= 6, result);
+                .run(TracedHttpScenarios.class, "sdk", "reset,stale,query");
+        ServiceSpans spans = ServiceSpans.await(receiver, service, all -> endings(all).size() >= 3
+                && connections(all).size() >= 8, result);
         String why = spans.diagnostics();
         assertEquals(0, result.exitCode(), why);
         assertTrue(result.output().contains("through the application's OpenTelemetry API"), why);
@@ -172,6 +174,7 @@ class TracedRequestsIT {
         }
         assertResetInTrace(spans.all(), requests.get("reset"), port, why);
         assertStaleInTrace(spans.all(), requests.get("stale-first"), requests.get("stale-second"), port, why);
+        assertQueryInTrace(spans.all(), requests.get("query"), port, why);
     }
 
     @ParameterizedTest(name = "JDK {0}")
@@ -199,7 +202,8 @@ class TracedRequestsIT {
     private static void assertResetInTrace(List<ReceivedSpan> all, ReceivedSpan request, long port, String why) {
         assertTrue(request != null, "the reset request's span: " + why);
         List<ReceivedSpan> resets = clients(all, port).stream()
-                .filter(s -> "peer_rst".equals(s.string("socket.close.origin"))).toList();
+                .filter(s -> "peer_rst".equals(s.string("socket.close.origin"))
+                        && "127.0.0.1".equals(s.string("server.address"))).toList(); // HTTP; the query's: localhost
         assertFalse(resets.isEmpty(), "a peer_rst connection span: " + why);
         for (ReceivedSpan connection : resets) {
             assertLinked(connection, "opened_in", request, why);
@@ -236,6 +240,21 @@ class TracedRequestsIT {
         assertEquals("peer_fin", ending.string("socket.close.origin"), why);
     }
 
+    /** The query whose session the server reset: its one connection's ending is a child of the query's span. */
+    private static void assertQueryInTrace(List<ReceivedSpan> all, ReceivedSpan query, long port, String why) {
+        assertTrue(query != null, "the query's span: " + why);
+        List<ReceivedSpan> opened = clients(all, port).stream()
+                .filter(s -> "localhost".equals(s.string("server.address"))).toList();
+        assertEquals(1, opened.size(), "one connection opened by the query: " + why);
+        ReceivedSpan connection = opened.get(0);
+        assertEquals("peer_rst", connection.string("socket.close.origin"), why);
+        assertLinked(connection, "ended_in", query, why);
+        ReceivedSpan ending = endingOf(all, connection, why);
+        assertEquals(query.traceId(), ending.traceId(), why);
+        assertEquals(query.spanId(), ending.parentSpanId(), why);
+        assertEquals("socket.ending peer_rst/reset", ending.name(), why);
+    }
+
     private static void assertLinked(ReceivedSpan connection, String role, ReceivedSpan to, String why) {
         List<ReceivedSpan.Link> links = connection.links(role);
         assertEquals(1, links.size(), role + " link of " + connection + why);
@@ -257,6 +276,11 @@ class TracedRequestsIT {
 
     private static List<ReceivedSpan> requestSpans(List<ReceivedSpan> all) {
         return all.stream().filter(s -> s.scope().equals(JAVA_AGENT_HTTP_SCOPE) && s.kind().equals("CLIENT")).toList();
+    }
+
+    /** The Java agent's spans of DbClient.query, traced by otel.instrumentation.methods.include. */
+    private static List<ReceivedSpan> queries(List<ReceivedSpan> all) {
+        return all.stream().filter(s -> s.scope().equals("io.opentelemetry.methods")).toList();
     }
 
     private static List<ReceivedSpan> endings(List<ReceivedSpan> all) {

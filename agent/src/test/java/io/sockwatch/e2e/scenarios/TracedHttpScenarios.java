@@ -24,7 +24,9 @@ import java.util.concurrent.Callable;
 /**
  * HTTP requests with {@link HttpURLConnection} that suffer a connection's ending, against a server in the same
  * program: {@code reset} (the server resets the connection instead of answering) and {@code stale} (the second
- * request goes out on a pooled connection that the server had closed while idle; the JDK retries it on a new one).
+ * request goes out on a pooled connection that the server had closed while idle; the JDK retries it on a new one);
+ * and {@code query}, a database-like client whose session the server resets in the middle of a query
+ * ({@link DbClient#query}, which the Java agent traces when told to by {@code otel.instrumentation.methods.include}).
  *
  * <p>Mode {@code agent}: the OpenTelemetry Java agent traces the requests. Mode {@code sdk}: the application has its
  * own OpenTelemetry SDK, makes a span current around each request, and prints each of its spans as
@@ -52,6 +54,16 @@ public final class TracedHttpScenarios {
                         request(requests, "stale-first", port, "/stale-first");
                         Thread.sleep(400); // the server closes the idle connection after 150 ms
                         request(requests, "stale-second", port, "/ok");
+                    }
+                    case "query" -> {
+                        String outcome = requests.run("query", () -> {
+                            try (DbClient db = new DbClient(port)) {
+                                return db.query("SELECT 1");
+                            } catch (IOException e) {
+                                return e.toString();
+                            }
+                        });
+                        System.out.println("REQUEST query " + outcome);
                     }
                     default -> throw new IllegalArgumentException(scenario);
                 }
@@ -103,7 +115,7 @@ public final class TracedHttpScenarios {
                 if (path == null) {
                     return;
                 }
-                if (path.equals("/reset")) {
+                if (path.equals("/reset") || path.equals("SELECT")) {
                     s.setSoLinger(true, 0); // the close sends RST: the client's read fails with Connection reset
                     return;
                 }
@@ -120,17 +132,45 @@ public final class TracedHttpScenarios {
         }
     }
 
-    /** The request line's path, after reading the headers; null at end of stream. */
+    /** The request line's path, after reading the headers, or a query's first word; null at end of stream. */
     private static String requestPath(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         int b;
         while ((b = in.read()) != -1) {
             head.append((char) b);
+            if (head.charAt(0) != 'G' && b == '\n') {
+                return head.toString().split(" ")[0]; // a query line
+            }
             if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
                 return head.toString().split(" ")[1];
             }
         }
         return null;
+    }
+
+    /** A database client in miniature: a query written as a line, the answer read as a line. */
+    public static final class DbClient implements AutoCloseable {
+
+        private final Socket socket;
+
+        DbClient(int port) throws IOException {
+            socket = new Socket("localhost", port); // by name: its spans are told from the HTTP ones (127.0.0.1)
+            socket.setSoTimeout(5000);
+        }
+
+        public String query(String sql) throws IOException {
+            socket.getOutputStream().write((sql + "\n").getBytes(StandardCharsets.UTF_8));
+            StringBuilder answer = new StringBuilder();
+            for (int b; (b = socket.getInputStream().read()) != -1 && b != '\n'; ) {
+                answer.append((char) b);
+            }
+            return answer.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     /** The application's own OpenTelemetry SDK; loaded only in mode sdk, when its jars are on the class path. */
