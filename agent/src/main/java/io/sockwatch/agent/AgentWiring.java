@@ -12,6 +12,8 @@ import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.PeerFilter;
 import io.sockwatch.agent.tracker.TrackerSettings;
 import io.sockwatch.bootstrap.SocketBridge;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ final class AgentWiring {
 
     static void wire(SockwatchConfig config, Instrumentation inst, String version) {
         long t0 = System.nanoTime();
+        loadJdkClassFileReader();
         List<String> problems = new ArrayList<>();
         PeerFilter excluded = PeerFilter.parse(config.excludedPeers(), problems);
         if (!problems.isEmpty()) {
@@ -71,6 +74,22 @@ final class AgentWiring {
                     .name().toLowerCase() + ", excluded peers: " + (excluded.isEmpty() ? "none" : "configured")
                     + "; started in " + (t2 - t0) / 1_000_000 + " ms (instrumentation " + (t2 - t1) / 1_000_000
                     + " ms; OpenTelemetry starts in the background)");
+        }
+    }
+
+    /**
+     * Reads one JDK class file through its {@code jrt:} URL, as Byte Buddy's class file locator does, so that the
+     * classes doing it ({@code sun.net.www.protocol.jrt.JavaRuntimeURLConnection$1} among them) are loaded before any
+     * transformer is: with the OpenTelemetry Java agent attached too, their first load inside a transformation was
+     * once seen to fail with a ClassCircularityError, and sockwatch lost java.net.Socket.
+     */
+    private static void loadJdkClassFileReader() {
+        try (InputStream in = ClassLoader.getSystemResourceAsStream("java/lang/Object.class")) {
+            if (in != null) {
+                in.readAllBytes();
+            }
+        } catch (IOException | RuntimeException e) {
+            // only a warm-up
         }
     }
 
