@@ -3,11 +3,14 @@
 # exported to a local Zipkin; then Zipkin's HTTP API is asked what it holds and each span is paired with the
 # scenario that made it. The last line says how many scenarios match: "N/M scenarios match in zipkin".
 #
-#   ./demo.sh [--port N] [--keep] [--scenario NAME[,NAME...]]
+#   ./demo.sh [--port N] [--keep] [--scenario NAME[,NAME...]] [--otel-agent]
 #
 #   --port N        Zipkin's port on 127.0.0.1 (default: $ZIPKIN_PORT, else 9411)
 #   --keep          leave Zipkin running at the end, to browse the spans in its UI (stop it with kill, the PID is printed)
 #   --scenario X    run these sample-app scenarios instead of "all" (see: java -jar sample-app/target/sockwatch-sample-app.jar --list)
+#   --otel-agent    also run HTTP and database-like requests that fail under the OpenTelemetry Java agent and sockwatch
+#                   together (fetches io.opentelemetry.javaagent:opentelemetry-javaagent, Maven Central, into
+#                   target/otel-javaagent/), and show each failing request's trace holding sockwatch's verdict
 #
 # Needs JDK 17+, Maven and python3; downloads zipkin-server (exec jar, Maven Central) into target/zipkin/.
 # JAVA=/path/to/bin/java runs the sample app (and Zipkin) on another JDK. Exit status 0 only when every
@@ -22,6 +25,8 @@ KEEP=false
 SCENARIOS=all
 JAVA=${JAVA:-java}
 SERVICE=sockwatch-demo
+OTEL_AGENT=false
+OTEL_AGENT_VERSION=2.22.0
 
 usage() { sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p;}' "$0"; }
 while [ $# -gt 0 ]; do
@@ -29,6 +34,7 @@ while [ $# -gt 0 ]; do
     --port) PORT=${2:?--port needs a number}; shift 2 ;;
     --port=*) PORT=${1#--port=}; shift ;;
     --keep) KEEP=true; shift ;;
+    --otel-agent) OTEL_AGENT=true; shift ;;
     --scenario) SCENARIOS=${2:?--scenario needs a name}; shift 2 ;;
     --scenario=*) SCENARIOS=${1#--scenario=}; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -50,6 +56,7 @@ ZIPKIN_DIR=target/zipkin
 ZIPKIN_JAR=$ZIPKIN_DIR/zipkin-server-$ZIPKIN_VERSION-exec.jar
 RUN_DIR=target/demo
 REPORT=sample-app/demo/zipkin_report.py
+TRACES=sample-app/demo/zipkin_traces.py
 URL=http://127.0.0.1:$PORT
 mkdir -p "$RUN_DIR" "$ZIPKIN_DIR"
 
@@ -120,6 +127,15 @@ if [ ! -f "$ZIPKIN_JAR" ]; then
                   die "could not fetch io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec (log: $RUN_DIR/zipkin-fetch.log)"; }
 fi
 
+OTEL_AGENT_JAR=target/otel-javaagent/opentelemetry-javaagent-$OTEL_AGENT_VERSION.jar
+if [ "$OTEL_AGENT" = true ] && [ ! -f "$OTEL_AGENT_JAR" ]; then
+  say "fetching the OpenTelemetry Java agent $OTEL_AGENT_VERSION (Maven Central) into target/otel-javaagent…"
+  mvn -B -q -ntp -N dependency:copy -Dartifact="io.opentelemetry.javaagent:opentelemetry-javaagent:$OTEL_AGENT_VERSION" \
+      -DoutputDirectory=target/otel-javaagent >"$RUN_DIR/otel-agent-fetch.log" 2>&1 &
+  wait_child || { sed 's/\x1b\[[0-9;]*m//g' "$RUN_DIR/otel-agent-fetch.log" | tail -20 >&2
+                  die "could not fetch io.opentelemetry.javaagent:opentelemetry-javaagent:$OTEL_AGENT_VERSION (log: $RUN_DIR/otel-agent-fetch.log)"; }
+fi
+
 # --- 2. Zipkin on 127.0.0.1:PORT, in-memory storage --------------------------------------------------------
 if python3 "$REPORT" health "$URL"; then
   say "a Zipkin already answers on $URL: using it (this script will not stop it)"
@@ -166,6 +182,21 @@ if [ "$APP_RC" -ne 0 ]; then
 fi
 [ -s "$RUN_DIR/scenarios.txt" ] || die "the sample app printed no scenario"
 
+# --- 3b. failing requests under the OpenTelemetry Java agent and sockwatch, one configuration for both ---------
+TRACED_RC=0
+if [ "$OTEL_AGENT" = true ]; then
+  say "running HTTP and database-like requests that fail, under the OpenTelemetry Java agent and sockwatch…"
+  "$JAVA" -javaagent:"$OTEL_AGENT_JAR" -javaagent:"$AGENT_JAR" \
+      -Dotel.service.name="$SERVICE" \
+      -Dotel.traces.exporter=zipkin \
+      -Dotel.exporter.zipkin.endpoint="$URL/api/v2/spans" \
+      -Dotel.metrics.exporter=none -Dotel.logs.exporter=none \
+      -Dotel.instrumentation.methods.include='io.sockwatch.sample.DbLikeClient[query]' \
+      -jar "$APP_JAR" --traced all >"$RUN_DIR/traced.txt" 2>"$RUN_DIR/traced-app.log" &
+  wait_child || TRACED_RC=$?
+  [ -s "$RUN_DIR/traced.txt" ] || die "the sample app printed no traced request (log: $RUN_DIR/traced-app.log)"
+fi
+
 # --- 4. ask Zipkin ----------------------------------------------------------------------------------------
 say "waiting for the spans to be queryable in zipkin (at most 20 s)…"
 python3 "$REPORT" wait "$URL" "$RUN_DIR/scenarios.txt" "$START_MS" --timeout 20 &
@@ -174,6 +205,12 @@ REPORT_RC=0
 python3 "$REPORT" report "$URL" "$RUN_DIR/scenarios.txt" "$START_MS" >"$RUN_DIR/report.txt" &
 wait_child || REPORT_RC=$?
 [ -s "$RUN_DIR/report.txt" ] || die "could not read the spans back from zipkin"
+if [ "$OTEL_AGENT" = true ]; then
+  python3 "$TRACES" wait "$URL" "$RUN_DIR/traced.txt" "$START_MS" --timeout 20 &
+  wait_child || true
+  python3 "$TRACES" report "$URL" "$RUN_DIR/traced.txt" "$START_MS" >"$RUN_DIR/traced-report.txt" &
+  wait_child || TRACED_RC=1
+fi
 FINISHED=true
 
 if [ -z "$ZIPKIN_PID" ]; then
@@ -186,4 +223,8 @@ else
 fi
 echo
 cat "$RUN_DIR/report.txt"
-[ "$REPORT_RC" -eq 0 ] && [ "$APP_RC" -eq 0 ]
+if [ "$OTEL_AGENT" = true ]; then
+  echo
+  cat "$RUN_DIR/traced-report.txt"
+fi
+[ "$REPORT_RC" -eq 0 ] && [ "$APP_RC" -eq 0 ] && [ "$TRACED_RC" -eq 0 ]

@@ -1,6 +1,7 @@
 package io.sockwatch.agent;
 
 import io.sockwatch.agent.config.SockwatchConfig;
+import io.sockwatch.agent.context.OtelApplicationTraces;
 import io.sockwatch.agent.export.ConnectionSpans;
 import io.sockwatch.agent.export.DeliveryLedger;
 import io.sockwatch.agent.export.ExporterEndpoints;
@@ -12,6 +13,8 @@ import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.PeerFilter;
 import io.sockwatch.agent.tracker.TrackerSettings;
 import io.sockwatch.bootstrap.SocketBridge;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +31,7 @@ final class AgentWiring {
 
     static void wire(SockwatchConfig config, Instrumentation inst, String version, boolean attached) {
         long t0 = System.nanoTime();
+        loadJdkClassFileReader();
         List<String> problems = new ArrayList<>();
         PeerFilter excluded = PeerFilter.parse(config.excludedPeers(), problems);
         if (!problems.isEmpty()) {
@@ -38,6 +42,9 @@ final class AgentWiring {
                 config.otelArguments())) {
             excluded = excluded.plus(e.host(), e.port());
         }
+        // The application's spans, read at connect, ending and close; its loaded API is noticed from now on.
+        OtelApplicationTraces traces = new OtelApplicationTraces(config.debug() ? System.err::println : null);
+        traces.watch(inst);
         // The SDK starts on the export thread: the application does not wait for it.
         DeliveryLedger ledger = new DeliveryLedger();
         SpanPipeline pipeline = new SpanPipeline(config.queueSize(),
@@ -45,14 +52,14 @@ final class AgentWiring {
                 () -> Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(), version,
                         ledger, System.err::println, config.debug() ? System.err::println : null),
                 telemetry -> new ConnectionSpans(telemetry.tracer(version),
-                        config.spans() == SockwatchConfig.SpanMode.ERRORS),
+                        config.spans() == SockwatchConfig.SpanMode.ERRORS, traces, ledger),
                 System.err::println);
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
                         config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck(),
                         config.reuseIdleThreshold().isZero() ? Long.MAX_VALUE : config.reuseIdleThreshold().toNanos(),
                         attached),
-                pipeline);
+                pipeline, traces);
         SocketBridge.install(tracker);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, pipeline, ledger, config.exitTimeout(),
                 config.debug()),
@@ -71,6 +78,22 @@ final class AgentWiring {
                     .name().toLowerCase() + ", excluded peers: " + (excluded.isEmpty() ? "none" : "configured")
                     + "; started in " + (t2 - t0) / 1_000_000 + " ms (instrumentation " + (t2 - t1) / 1_000_000
                     + " ms; OpenTelemetry starts in the background)");
+        }
+    }
+
+    /**
+     * Reads one JDK class file through its {@code jrt:} URL, as Byte Buddy's class file locator does, so that the
+     * classes doing it ({@code sun.net.www.protocol.jrt.JavaRuntimeURLConnection$1} among them) are loaded before any
+     * transformer is: with the OpenTelemetry Java agent attached too, their first load inside a transformation was
+     * once seen to fail with a ClassCircularityError, and sockwatch lost java.net.Socket.
+     */
+    private static void loadJdkClassFileReader() {
+        try (InputStream in = ClassLoader.getSystemResourceAsStream("java/lang/Object.class")) {
+            if (in != null) {
+                in.readAllBytes();
+            }
+        } catch (IOException | RuntimeException e) {
+            // only a warm-up
         }
     }
 

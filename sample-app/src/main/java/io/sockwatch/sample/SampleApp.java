@@ -29,6 +29,7 @@ public final class SampleApp {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         Set<String> names = new LinkedHashSet<>();
+        Set<String> traced = new LinkedHashSet<>();
         boolean list = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -39,6 +40,8 @@ public final class SampleApp {
                 return 0;
             } else if (arg.equals("--scenario") && i + 1 < args.length) {
                 names.addAll(List.of(args[++i].split(",")));
+            } else if (arg.equals("--traced") && i + 1 < args.length) {
+                traced.addAll(List.of(args[++i].split(",")));
             } else if (arg.startsWith("--scenario=")) {
                 names.addAll(List.of(arg.substring("--scenario=".length()).split(",")));
             } else {
@@ -52,6 +55,18 @@ public final class SampleApp {
                 out.printf("%-16s %s%s%n", s.name(), s.summary(), s.inAll() ? "" : " [not in 'all']");
             }
             return 0;
+        }
+        if (!traced.isEmpty()) {
+            List<String> chosen = traced.contains("all") ? TracedRequests.NAMES : List.copyOf(traced);
+            try {
+                return TracedRequests.run(chosen, out) ? 0 : 1;
+            } catch (IllegalArgumentException e) {
+                err.println("sample-app: " + e.getMessage());
+                return 2;
+            } catch (Exception e) {
+                err.println("sample-app: " + e);
+                return 1;
+            }
         }
         if (names.isEmpty()) {
             usage(err);
@@ -102,6 +117,8 @@ public final class SampleApp {
     private static void usage(PrintStream s) {
         s.println("usage: java -jar sockwatch-sample-app.jar --scenario NAME[,NAME...]|all [--scenario ...]");
         s.println("       java -jar sockwatch-sample-app.jar --list");
+        s.println("       java -jar sockwatch-sample-app.jar --traced NAME[,NAME...]|all   (" + String.join(", ",
+                TracedRequests.NAMES) + "; for the OpenTelemetry Java agent)");
         s.println("Ends loopback connections (127.0.0.1, ephemeral ports) the way real applications do; prints");
         s.println("one line per scenario: scenario=NAME client_port=P server_port=P expect_client=ORIGIN"
                 + " expect_server=ORIGIN client_api=API server_api=API client_saw=\"...\" server_saw=\"...\"");

@@ -1,15 +1,21 @@
 package io.sockwatch.agent.export;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.sockwatch.agent.classify.Origin;
 import io.sockwatch.agent.classify.Reason;
 import io.sockwatch.agent.classify.Verdict;
+import io.sockwatch.agent.tracker.ApplicationTraces;
 import io.sockwatch.agent.tracker.ConnectionEvent;
 import io.sockwatch.agent.tracker.ConnectionState;
 import io.sockwatch.agent.tracker.Role;
@@ -33,12 +39,33 @@ public final class ConnectionSpans {
     /** Failed accepts on a listening socket: never a connection of their own. */
     public static final String LISTENER_SPAN_NAME = "socket.listener";
 
+    /**
+     * The verdict in the trace of the request that suffered the ending (docs/telemetry.md): this, a space and
+     * {@code origin/reason}, which trace timelines then show without a click.
+     */
+    public static final String ENDING_SPAN_NAME = "socket.ending";
+    /** What a link of a sockwatch span points to: {@code opened_in}, {@code ended_in}, {@code connection}. */
+    static final AttributeKey<String> LINK =
+            AttributeKey.stringKey("socket.link");
+
     private final Tracer tracer;
     private final boolean errorsOnly;
+    private final ApplicationTraces traces;
+    private final DeliveryLedger ledger;
 
     public ConnectionSpans(Tracer tracer, boolean errorsOnly) {
+        this(tracer, errorsOnly, ApplicationTraces.NONE, new DeliveryLedger());
+    }
+
+    /**
+     * @param traces reads the application's spans the tracker captured
+     * @param ledger counts each {@code socket.ending} span as handed, so that it is accounted for like a connection
+     */
+    public ConnectionSpans(Tracer tracer, boolean errorsOnly, ApplicationTraces traces, DeliveryLedger ledger) {
         this.tracer = tracer;
         this.errorsOnly = errorsOnly;
+        this.traces = traces;
+        this.ledger = ledger;
     }
 
     /** Ends the connection's span; false when it has none (no verdict, spans=errors without an error, not sampled). */
@@ -56,18 +83,82 @@ public final class ConnectionSpans {
                 })
                 .setStartTimestamp(c.startEpochNanos(), TimeUnit.NANOSECONDS)
                 .setAllAttributes(attributes(c, verdict));
-        Span span = builder.startSpan();
-        if (!span.isRecording()) {
-            return false; // the sampler said no: nothing to build, nothing lost
+        SpanContext openedIn = applicationSpan(c.openedIn());
+        SpanContext endedIn = applicationSpan(c.endedIn());
+        if (openedIn != null) {
+            builder.addLink(openedIn, Attributes.of(LINK, "opened_in"));
         }
-        for (ConnectionEvent e : c.events()) {
-            span.addEvent(e.name(), toAttributes(e.attributes()), e.epochNanos(), TimeUnit.NANOSECONDS);
+        if (endedIn != null) {
+            builder.addLink(endedIn, Attributes.of(LINK, "ended_in"));
+        }
+        Span span = builder.startSpan();
+        boolean recorded = span.isRecording(); // else the sampler said no: nothing to build, nothing lost
+        if (recorded) {
+            for (ConnectionEvent e : c.events()) {
+                span.addEvent(e.name(), toAttributes(e.attributes()), e.epochNanos(), TimeUnit.NANOSECONDS);
+            }
+            if (c.statusErrorType() != null) {
+                span.setStatus(StatusCode.ERROR, verdict.origin().value() + ": " + verdict.reason().value());
+            }
+            span.end(Math.max(c.endEpochNanos(), c.startEpochNanos()), TimeUnit.NANOSECONDS);
+        }
+        // Whether or not the connection span was sampled: the request's trace decides for its own spans.
+        if (endedIn != null && verdict.origin() != Origin.LOCAL_CLOSE) {
+            writeEnding(c, verdict, endedIn, span.getSpanContext());
+        }
+        return recorded;
+    }
+
+    /** The {@code socket.ending} span, a child of the application's span that was current at the ending. */
+    private void writeEnding(ConnectionState c, Verdict verdict, SpanContext request, SpanContext connection) {
+        long at = c.endedInEpochNanos();
+        ledger.handed();
+        Span ending = tracer.spanBuilder(ENDING_SPAN_NAME + " " + verdict.origin().value() + "/"
+                        + verdict.reason().value())
+                .setParent(Context.root().with(Span.wrap(request)))
+                .setSpanKind(SpanKind.INTERNAL)
+                .setStartTimestamp(at, TimeUnit.NANOSECONDS)
+                .setAllAttributes(endingAttributes(attributes(c, verdict)))
+                .addLink(connection, Attributes.of(LINK, "connection"))
+                .startSpan();
+        if (!ending.isRecording()) {
+            ledger.notExported(1); // the request's trace was not sampled
+            return;
         }
         if (c.statusErrorType() != null) {
-            span.setStatus(StatusCode.ERROR, verdict.origin().value() + ": " + verdict.reason().value());
+            ending.setStatus(StatusCode.ERROR, verdict.origin().value() + ": " + verdict.reason().value());
         }
-        span.end(Math.max(c.endEpochNanos(), c.startEpochNanos()), TimeUnit.NANOSECONDS);
-        return true;
+        ending.end(at, TimeUnit.NANOSECONDS);
+    }
+
+    /** The connection span's attributes that say what ended and where: not its byte counts, idle time or TLS. */
+    static Attributes endingAttributes(Attributes connection) {
+        AttributesBuilder a = Attributes.builder();
+        connection.forEach((key, value) -> {
+            String k = key.getKey();
+            if (k.startsWith("network.") || k.startsWith("server.") || k.startsWith("socket.close.")
+                    || k.equals("socket.api") || k.equals("error.type")) {
+                @SuppressWarnings("unchecked")
+                AttributeKey<Object> any =
+                        (AttributeKey<Object>) key;
+                a.put(any, value);
+            }
+        });
+        return a.build();
+    }
+
+    /** An application's span the tracker captured, as a remote span context; null when there is none. */
+    private SpanContext applicationSpan(Object captured) {
+        if (captured == null) {
+            return null;
+        }
+        ApplicationTraces.SpanIds ids = traces.ids(captured);
+        if (ids == null) {
+            return null;
+        }
+        SpanContext context = SpanContext.createFromRemoteParent(ids.traceId(), ids.spanId(),
+                ids.sampled() ? TraceFlags.getSampled() : TraceFlags.getDefault(), TraceState.getDefault());
+        return context.isValid() ? context : null;
     }
 
     static Attributes attributes(ConnectionState c, Verdict verdict) {

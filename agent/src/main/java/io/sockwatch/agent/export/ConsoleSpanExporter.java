@@ -46,13 +46,18 @@ final class ConsoleSpanExporter implements SpanExporter {
         }
         line.append(" origin=").append(a.get(AttributeKey.stringKey("socket.close.origin")))
                 .append(" reason=").append(a.get(AttributeKey.stringKey("socket.close.reason")))
-                .append(" detected_by=").append(a.get(AttributeKey.stringKey("socket.close.detected_by")))
-                .append(" read=").append(a.get(AttributeKey.longKey("socket.bytes.read")))
-                .append(" written=").append(a.get(AttributeKey.longKey("socket.bytes.written")))
-                .append(" idle_ms=").append(a.get(AttributeKey.longKey("socket.idle_ms")))
-                .append(" duration_ms=").append((span.getEndEpochNanos() - span.getStartEpochNanos()) / 1_000_000)
+                .append(" detected_by=").append(a.get(AttributeKey.stringKey("socket.close.detected_by")));
+        if (!span.getName().startsWith(ConnectionSpans.ENDING_SPAN_NAME)) { // the request's view: no counts of its own
+            line.append(" read=").append(a.get(AttributeKey.longKey("socket.bytes.read")))
+                    .append(" written=").append(a.get(AttributeKey.longKey("socket.bytes.written")))
+                    .append(" idle_ms=").append(a.get(AttributeKey.longKey("socket.idle_ms")));
+        }
+        line.append(" duration_ms=").append((span.getEndEpochNanos() - span.getStartEpochNanos()) / 1_000_000)
                 .append(" status=").append(span.getStatus().getStatusCode())
                 .append(" trace_id=").append(span.getTraceId());
+        if (span.getParentSpanContext().isValid()) {
+            line.append(" parent_span_id=").append(span.getParentSpanId());
+        }
         String error = a.get(AttributeKey.stringKey("error.type"));
         if (error != null) {
             line.append(" error.type=").append(error);

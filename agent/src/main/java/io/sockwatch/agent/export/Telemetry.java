@@ -84,9 +84,6 @@ public final class Telemetry {
         SdkLog.install(debug);
         OtelSettings otel = new OtelSettings(props, env, agentArguments);
         Map<String, String> defaults = new HashMap<>(agentArguments);
-        // sockwatch emits traces only; an OTLP metrics or logs exporter would only produce failed connections.
-        defaults.putIfAbsent("otel.metrics.exporter", "none");
-        defaults.putIfAbsent("otel.logs.exporter", "none");
         // The SDK's own default is grpc; like the OpenTelemetry Java agent, and like ExporterEndpoints (which must
         // agree, or the agent would observe its own export), sockwatch defaults to http/protobuf on port 4318.
         defaults.putIfAbsent("otel.exporter.otlp.protocol", "http/protobuf");
@@ -107,7 +104,10 @@ public final class Telemetry {
                         // A build the settings check retries starts again from no exporter.
                         exporters.clear();
                         delivery[0] = null;
-                        return Map.of();
+                        // Traces only, whatever otel.metrics.exporter or otel.logs.exporter say: those settings are
+                        // the OpenTelemetry Java agent's when it runs alongside, and sockwatch would only send
+                        // empty metrics and logs to its endpoints.
+                        return Map.of("otel.metrics.exporter", "none", "otel.logs.exporter", "none");
                     })
                     .addSpanExporterCustomizer((exporter, config) -> {
                         AgentWorkSpanExporter own = new AgentWorkSpanExporter(withoutJul(exporter),

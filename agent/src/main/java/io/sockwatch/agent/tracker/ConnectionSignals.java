@@ -36,9 +36,11 @@ final class ConnectionSignals {
     private final ConnectionEnder ender;
     private final EventAttributes events;
     private final MidLife midLife;
+    private final ApplicationTraces traces;
 
     ConnectionSignals(TrackerSettings settings, ConnectionTable table, Inspectors inspectors, TlsLinks tls,
-                      PeerCheck peerCheck, ConnectionEnder ender, MidLife midLife) {
+                      PeerCheck peerCheck, ConnectionEnder ender, MidLife midLife, ApplicationTraces traces) {
+        this.traces = traces;
         this.settings = settings;
         this.table = table;
         this.inspectors = inspectors;
@@ -86,7 +88,7 @@ final class ConnectionSignals {
         if (ender.isStopped()) {
             return;
         }
-        if (AgentWork.isActive()) {
+        if (AgentWork.isActive() || traces.isOtherAgentsExport()) {
             midLife.ignore(socket);
             return;
         }
@@ -114,7 +116,9 @@ final class ConnectionSignals {
             peer = other;
         }
         ConnectionState state = new ConnectionState(api, Role.CLIENT, System.nanoTime(), host, port);
+        Object span = traces.currentSpan(); // also for an asynchronous connect: this is the thread that asked
         synchronized (state) {
+            state.openedIn = span;
             state.setPeer(peer);
             state.connectingThread = connecting;
             recordOpenSite(state);
@@ -141,6 +145,9 @@ final class ConnectionSignals {
             } else {
                 state.addEvent("exception", now, EventAttributes.exception(failure));
                 Effect effect = state.ending.onFailure(Operation.CONNECT, f, failure.getClass().getName());
+                if (effect == Effect.DECIDED) {
+                    endingDetectedHere(state, now);
+                }
                 // The JDK closes a socket whose connect failed: the attempt is over.
                 ended = effect == Effect.DECIDED || state.ending.isDecided();
             }
@@ -175,7 +182,9 @@ final class ConnectionSignals {
             return;
         }
         ConnectionState state = new ConnectionState(api, Role.SERVER, System.nanoTime(), null, 0);
+        Object span = traces.currentSpan();
         synchronized (state) {
+            state.openedIn = span;
             state.setPeer(peer);
             state.setLocal(inspector == null ? null : inspector.local(socket));
             recordOpenSite(state);
@@ -302,7 +311,12 @@ final class ConnectionSignals {
                 return;
             }
             state.staleCheckedFor = lastIo;
-            peerCheck.beforeReuse(state, socket, System.nanoTime(), events, settings.closeCallSite());
+            boolean decidedBefore = state.ending.isDecided();
+            long now = System.nanoTime();
+            peerCheck.beforeReuse(state, socket, now, events, settings.closeCallSite());
+            if (!decidedBefore && state.ending.isDecided()) {
+                endingDetectedHere(state, now); // the request that reused a stale connection
+            }
         }
     }
 
@@ -321,6 +335,9 @@ final class ConnectionSignals {
         }
         synchronized (state) {
             Effect effect = state.ending.onEndOfStream();
+            if (effect == Effect.DECIDED) {
+                endingDetectedHere(state, now);
+            }
             if (!state.eofSeen) {
                 state.eofSeen = true;
                 // One event for the first end of stream; applications often read -1 repeatedly.
@@ -344,12 +361,25 @@ final class ConnectionSignals {
             }
             state.addEvent("exception", now, EventAttributes.exception(failure));
             Effect effect = state.ending.onFailure(operation, f, failure.getClass().getName());
+            if (effect == Effect.DECIDED) {
+                endingDetectedHere(state, now);
+            }
             if (effect == Effect.USE_AFTER_CLOSE) {
                 Map<String, Object> attributes = events.onThisThread(settings.closeCallSite());
                 attributes.put("socket.operation", operation.detectedBy());
                 state.addEvent("socket.use_after_close", now, attributes);
             }
         }
+    }
+
+    /**
+     * The signal that decided the ending came on this thread: the application's span current here is the request
+     * that suffered it. Under the connection's monitor; reads a thread-local of the application's tracing, nothing
+     * more.
+     */
+    private void endingDetectedHere(ConnectionState state, long now) {
+        state.endedIn = traces.currentSpan();
+        state.endedInNanos = now;
     }
 
     // ---- shutdown and close ---------------------------------------------------------------------------------------
@@ -430,8 +460,15 @@ final class ConnectionSignals {
                     && Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
             boolean timedOut = state.progressAtTimeout == state.bytesRead + state.bytesWritten;
+            boolean decidedBefore = state.ending.isDecided();
+            Object span = decidedBefore ? null : traces.currentSpan(); // before the kernel's view, which goes last
             peerCheck.beforeClose(state, socket, now, true);
             state.ending.onClose(threadsInIo, interrupted, timedOut);
+            if (!decidedBefore && state.ending.isDecided()) {
+                // decided by the close itself, or by the kernel's view of the peer at close
+                state.endedIn = span;
+                state.endedInNanos = now;
+            }
             state.closeNanos = now;
             if (threadsInIo > 0) {
                 attributes.put("socket.close.threads_in_io", (long) threadsInIo);

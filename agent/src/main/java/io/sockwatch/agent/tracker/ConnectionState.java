@@ -64,6 +64,11 @@ public final class ConnectionState {
     volatile long helloFingerprint;
     private List<ConnectionEvent> events;
     private int droppedEvents;
+    /** The application's span current at connect or accept (opaque, see {@link ApplicationTraces}), or null. */
+    Object openedIn;
+    /** The application's span current when the ending was detected, or null; and when that was. */
+    Object endedIn;
+    long endedInNanos;
 
     /** Set by the table; lets the tracker drop the entry without holding the socket. */
     ConnectionTable.Ref tableRef;
@@ -209,6 +214,20 @@ public final class ConnectionState {
 
     public synchronized List<ConnectionEvent> events() {
         return events == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(events));
+    }
+
+    /** The application's span current when the connection was opened, or null. */
+    public synchronized Object openedIn() {
+        return openedIn;
+    }
+
+    /** The application's span current on the thread that detected the ending, or null. */
+    public synchronized Object endedIn() {
+        return endedIn;
+    }
+
+    public synchronized long endedInEpochNanos() {
+        return AgentClock.epochNanos(endedInNanos);
     }
 
     public synchronized int droppedEvents() {

@@ -25,6 +25,10 @@ public final class ConnectionTracker implements SocketSignals {
     private final ConnectionSignals connections;
 
     public ConnectionTracker(TrackerSettings settings, ConnectionListener listener) {
+        this(settings, listener, ApplicationTraces.NONE);
+    }
+
+    public ConnectionTracker(TrackerSettings settings, ConnectionListener listener, ApplicationTraces traces) {
         ConnectionTable table = new ConnectionTable();
         inspectors = new Inspectors(table);
         PeerCheck peerCheck = new PeerCheck(settings.peerCheck(),
@@ -33,7 +37,7 @@ public final class ConnectionTracker implements SocketSignals {
         tls = new TlsLinks(inspectors);
         ender = new ConnectionEnder(settings, table, tls, peerCheck, listener);
         MidLife midLife = new MidLife(settings.adoptMidLife(), table, inspectors, settings.excluded());
-        connections = new ConnectionSignals(settings, table, inspectors, tls, peerCheck, ender, midLife);
+        connections = new ConnectionSignals(settings, table, inspectors, tls, peerCheck, ender, midLife, traces);
     }
 
     /** Registers how to read addresses from the socket objects of {@code api}. */

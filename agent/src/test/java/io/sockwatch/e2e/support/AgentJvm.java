@@ -39,6 +39,8 @@ public final class AgentJvm {
 
     private final Path javaHome;
     private final List<String> jvmArgs = new ArrayList<>();
+    /** Arguments before sockwatch's -javaagent: another agent that is to start first. */
+    private final List<String> firstArgs = new ArrayList<>();
     private final List<String> classpath = new ArrayList<>();
     private String agentArgs;
     private boolean agent = true;
@@ -120,6 +122,20 @@ public final class AgentJvm {
         return withCopiedLibraries("-realservers");
     }
 
+    /** Puts the OpenTelemetry API and SDK the build copied on the class path: an application traced by itself. */
+    public AgentJvm withApplicationSdk() throws IOException {
+        return withCopiedLibraries("-appsdk");
+    }
+
+    /** The OpenTelemetry Java agent jar the build copied. */
+    public static Path otelJavaAgent() {
+        Path jar = Path.of(System.getProperty("sockwatch.it.otelagent", "target/it-otel-agent/opentelemetry-javaagent.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("OpenTelemetry Java agent " + jar.toAbsolutePath() + " is missing: run mvn verify");
+        }
+        return jar;
+    }
+
     private AgentJvm withCopiedLibraries(String suffix) throws IOException {
         Path dir = Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs") + suffix);
         try (Stream<Path> jars = Files.list(dir)) {
@@ -130,6 +146,12 @@ public final class AgentJvm {
 
     public AgentJvm arg(String jvmArg) {
         jvmArgs.add(jvmArg);
+        return this;
+    }
+
+    /** Another Java agent, started before sockwatch's ({@code first}) or after it. */
+    public AgentJvm otherAgent(Path jar, boolean first) {
+        (first ? firstArgs : jvmArgs).add("-javaagent:" + jar.toAbsolutePath());
         return this;
     }
 
@@ -151,6 +173,7 @@ public final class AgentJvm {
     public Result run(Class<?> main, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(javaHome.resolve("bin/java").toString());
+        command.addAll(firstArgs);
         if (agent) {
             command.add("-javaagent:" + agentJar().toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
         }

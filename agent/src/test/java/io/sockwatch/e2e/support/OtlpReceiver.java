@@ -39,6 +39,9 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicLong spanCount = new AtomicLong();
+    /** Instrumentation scopes of the spans of each request that carried a {@code traceparent} header. */
+    private final List<List<String>> tracedExports = new CopyOnWriteArrayList<>();
+    private final AtomicInteger otherSignalRequests = new AtomicInteger();
 
     public OtlpReceiver() throws IOException {
         this(true);
@@ -53,6 +56,16 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
         this.keepSpans = keepSpans;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/traces", this::handle);
+        // Metrics and logs are taken and dropped: counted, so that a test knows their exporter did connect.
+        for (String path : List.of("/v1/metrics", "/v1/logs")) {
+            server.createContext(path, exchange -> {
+                try (exchange) {
+                    exchange.getRequestBody().readAllBytes();
+                    otherSignalRequests.incrementAndGet();
+                    exchange.sendResponseHeaders(200, -1);
+                }
+            });
+        }
         server.start();
     }
 
@@ -92,6 +105,16 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
         return spanCount.get();
     }
 
+    /** The scopes of each trace export that arrived with a {@code traceparent} header: an export that was traced. */
+    public List<List<String>> tracedExports() {
+        return List.copyOf(tracedExports);
+    }
+
+    /** Metrics and logs export requests received. */
+    public int otherSignalRequests() {
+        return otherSignalRequests.get();
+    }
+
     public void clear() {
         spans.clear();
     }
@@ -125,6 +148,10 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
             if (keepSpans) {
                 spans.addAll(decode(request));
             }
+            if (exchange.getRequestHeaders().containsKey("traceparent")) {
+                tracedExports.add(request.getResourceSpansList().stream()
+                        .flatMap(rs -> rs.getScopeSpansList().stream()).map(ss -> ss.getScope().getName()).toList());
+            }
             byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
             exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
             exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
@@ -145,15 +172,25 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
                         events.add(new ReceivedSpan.Event(e.getName(), e.getTimeUnixNano(),
                                 attributes(e.getAttributesList())));
                     }
-                    result.add(new ReceivedSpan(HexFormat.of().formatHex(s.getTraceId().toByteArray()), s.getName(),
+                    List<ReceivedSpan.Link> links = new ArrayList<>();
+                    for (Span.Link l : s.getLinksList()) {
+                        links.add(new ReceivedSpan.Link(hex(l.getTraceId()), hex(l.getSpanId()),
+                                attributes(l.getAttributesList())));
+                    }
+                    result.add(new ReceivedSpan(hex(s.getTraceId()), s.getName(),
                             s.getKind().name().replace("SPAN_KIND_", ""),
                             s.getStatus().getCode().name().replace("STATUS_CODE_", ""),
                             s.getStartTimeUnixNano(), s.getEndTimeUnixNano(), attributes(s.getAttributesList()),
-                            events, resource, ss.getScope().getName()));
+                            events, resource, ss.getScope().getName(), hex(s.getSpanId()),
+                            hex(s.getParentSpanId()), links));
                 }
             }
         }
         return result;
+    }
+
+    private static String hex(com.google.protobuf.ByteString bytes) {
+        return HexFormat.of().formatHex(bytes.toByteArray());
     }
 
     private static Map<String, Object> attributes(List<KeyValue> list) {

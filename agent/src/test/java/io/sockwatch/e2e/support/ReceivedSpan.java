@@ -6,7 +6,16 @@ import java.util.Map;
 /** A span as it arrived over OTLP, decoded into plain Java values. */
 public record ReceivedSpan(String traceId, String name, String kind, String status, long startNanos, long endNanos,
                            Map<String, Object> attributes, List<Event> events, Map<String, Object> resource,
-                           String scope) {
+                           String scope, String spanId, String parentSpanId, List<Link> links) {
+
+    /** A link to another span, with its attributes. */
+    public record Link(String traceId, String spanId, Map<String, Object> attributes) {
+    }
+
+    /** The links whose {@code socket.link} attribute is {@code role}. */
+    public List<Link> links(String role) {
+        return links.stream().filter(l -> role.equals(l.attributes().get("socket.link"))).toList();
+    }
 
     public record Event(String name, long timeNanos, Map<String, Object> attributes) {
     }
