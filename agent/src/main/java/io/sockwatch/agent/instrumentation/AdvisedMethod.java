@@ -1,5 +1,6 @@
 package io.sockwatch.agent.instrumentation;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import java.util.List;
@@ -33,9 +34,14 @@ public record AdvisedMethod(Class<?> advice, String name, List<String> parameter
         return new AdvisedMethod(advice, name, parameterTypes, value);
     }
 
+    /** The name a row gives a constructor: {@code advise(Opened.class, CONSTRUCTOR, "int")}. */
+    public static final String CONSTRUCTOR = "<init>";
+
     /** The declared method this row names, compared by type names: matching never loads the JDK class. */
     public ElementMatcher.Junction<MethodDescription> matcher() {
-        return named(name).and(new ParameterTypes(parameterTypes));
+        ElementMatcher.Junction<MethodDescription> byName =
+                name.equals(CONSTRUCTOR) ? isConstructor() : named(name);
+        return byName.and(new ParameterTypes(parameterTypes));
     }
 
     /** A class rather than a lambda: each lambda costs a class spun at agent start. */

@@ -1,0 +1,179 @@
+package io.sockwatch.agent.instrumentation.netty;
+
+import io.sockwatch.agent.instrumentation.PeerStatePoll;
+import io.sockwatch.agent.instrumentation.Unsupported;
+import io.sockwatch.agent.tracker.PeerState;
+import io.sockwatch.agent.tracker.SocketInspector;
+import java.io.FileDescriptor;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Reads a Netty native socket through its own public methods ({@code remoteAddress()}, {@code localAddress()},
+ * {@code intValue()}, {@code getIntOpt}), found on whichever copy of the class the socket is (shaded copies have the
+ * same methods under another package); and the errno inside Netty's native exceptions ({@code expectedErr()}).
+ * Never on the hot path: at connect, accept, failures and close.
+ */
+final class NettySocketInspector implements SocketInspector {
+
+    /** Linux's SOL_SOCKET, SO_TYPE and SOCK_STREAM (socket.h): only stream sockets are connections. */
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_TYPE = 3;
+    private static final int SOCK_STREAM = 1;
+
+    /** The handles of one copy of Netty's Socket class; null members where that copy lacks the method. */
+    private record SocketMethods(MethodHandle remote, MethodHandle local, MethodHandle fd, MethodHandle intOption) {
+    }
+
+    private static final ClassValue<SocketMethods> SOCKET_METHODS = new ClassValue<>() {
+        @Override
+        protected SocketMethods computeValue(Class<?> type) {
+            Class<?> socket = type;
+            while (socket != null && !socket.getName().endsWith("io.netty.channel.unix.Socket")) {
+                socket = socket.getSuperclass();
+            }
+            if (socket == null) {
+                return new SocketMethods(null, null, null, null);
+            }
+            return new SocketMethods(
+                    handle(socket, "remoteAddress", MethodType.methodType(InetSocketAddress.class)),
+                    handle(socket, "localAddress", MethodType.methodType(InetSocketAddress.class)),
+                    handle(socket, "intValue", MethodType.methodType(int.class)),
+                    handle(socket, "getIntOpt", MethodType.methodType(int.class, int.class, int.class)));
+        }
+    };
+
+    /** {@code expectedErr()} of Netty's NativeIoException and NativeConnectException (the latter package-private). */
+    private static final ClassValue<MethodHandle> ERRNO = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null && c != Throwable.class; c = c.getSuperclass()) {
+                try {
+                    Method m = c.getDeclaredMethod("expectedErr");
+                    if (m.getReturnType() == int.class) {
+                        m.setAccessible(true);
+                        return MethodHandles.lookup().unreflect(m);
+                    }
+                } catch (NoSuchMethodException notHere) {
+                    // its superclass may have it
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    return null;
+                }
+            }
+            return null;
+        }
+    };
+
+    private static MethodHandle handle(Class<?> socket, String name, MethodType type) {
+        try {
+            return MethodHandles.publicLookup().findVirtual(socket, name, type);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Unsupported.report(socket.getName() + "." + name + type + " (" + NettyNativeModule.LABEL
+                    + " spans lack what it reads)", null);
+            return null;
+        }
+    }
+
+    @Override
+    public SocketAddress peer(Object socket) {
+        return address(SOCKET_METHODS.get(socket.getClass()).remote(), socket);
+    }
+
+    @Override
+    public SocketAddress local(Object socket) {
+        return address(SOCKET_METHODS.get(socket.getClass()).local(), socket);
+    }
+
+    private static SocketAddress address(MethodHandle getter, Object socket) {
+        if (getter == null) {
+            return null;
+        }
+        try {
+            return (SocketAddress) getter.invoke(socket);
+        } catch (Throwable closedOrUnconnected) {
+            return null;
+        }
+    }
+
+    /** Whether the socket is a stream socket (TCP): datagram sockets connect too, but are never connections. */
+    boolean isStream(Object socket) {
+        MethodHandle option = SOCKET_METHODS.get(socket.getClass()).intOption();
+        if (option == null) {
+            return true; // reported when looked up; a connected datagram socket may then be taken for a connection
+        }
+        try {
+            return (int) option.invoke(socket, SOL_SOCKET, SO_TYPE) == SOCK_STREAM;
+        } catch (Throwable unreadable) {
+            return false;
+        }
+    }
+
+    /** Netty sockets are non-blocking, driven by an event loop: no thread is ever blocked in one. */
+    @Override
+    public int threadsInIo(Object socket) {
+        return 0;
+    }
+
+    /** An interrupt of the event loop closes no Netty socket. */
+    @Override
+    public boolean closesOnInterrupt() {
+        return false;
+    }
+
+    @Override
+    public PeerState peerState(Object socket) {
+        MethodHandle fd = SOCKET_METHODS.get(socket.getClass()).fd();
+        if (fd == null) {
+            return PeerState.UNKNOWN;
+        }
+        try {
+            return PeerStatePoll.of(JdkDescriptors.of((int) fd.invoke(socket)));
+        } catch (Throwable unreadable) {
+            return PeerState.UNKNOWN;
+        }
+    }
+
+    /** The errno Netty put in its native exception (negative there), 0 for any other exception. */
+    @Override
+    public int errno(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            MethodHandle expectedErr = ERRNO.get(t.getClass());
+            if (expectedErr != null) {
+                try {
+                    return Math.abs((int) expectedErr.invoke(t));
+                } catch (Throwable unreadable) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** A JDK FileDescriptor for Netty's descriptor number, for the JDK's poll: made without a cleaner of its own. */
+    static final class JdkDescriptors {
+        private static final MethodHandle NEW_FD = newFd();
+
+        private JdkDescriptors() {
+        }
+
+        private static MethodHandle newFd() {
+            try {
+                Class<?> ioUtil = Class.forName("sun.nio.ch.IOUtil", false, null);
+                return MethodHandles.privateLookupIn(ioUtil, MethodHandles.lookup()).findStatic(ioUtil, "newFD",
+                        MethodType.methodType(FileDescriptor.class, int.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                Unsupported.report("sun.nio.ch.IOUtil.newFD (a close of a Netty connection the peer had already "
+                        + "closed is reported as local_close)", e);
+                return null;
+            }
+        }
+
+        static FileDescriptor of(int fd) throws Throwable {
+            return NEW_FD == null || fd < 0 ? null : (FileDescriptor) NEW_FD.invokeExact(fd);
+        }
+    }
+}
