@@ -120,6 +120,11 @@ public final class AgentJvm {
         return withCopiedLibraries("-realservers");
     }
 
+    /** Netty {@code 41} or {@code 42} with its native transports, as the build copied them for NettyNativeIT. */
+    public AgentJvm withNetty(int line) throws IOException {
+        return withCopiedLibraries("-netty" + line);
+    }
+
     private AgentJvm withCopiedLibraries(String suffix) throws IOException {
         Path dir = Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs") + suffix);
         try (Stream<Path> jars = Files.list(dir)) {

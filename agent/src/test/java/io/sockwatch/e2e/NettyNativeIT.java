@@ -1,0 +1,113 @@
+package io.sockwatch.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import io.sockwatch.e2e.scenarios.NettyNativeScenarios;
+import io.sockwatch.e2e.support.AgentJvm;
+import io.sockwatch.e2e.support.Expected;
+import io.sockwatch.e2e.support.Jdks;
+import io.sockwatch.e2e.support.OtlpReceiver;
+import io.sockwatch.e2e.support.ReceivedSpan;
+import io.sockwatch.e2e.support.ScenarioLine;
+import io.sockwatch.e2e.support.ScenarioRun;
+import io.sockwatch.e2e.support.ScenarioRun.Sides;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Raw Netty on its native transports in a forked JVM with the real agent jar: epoll on Netty 4.1 and 4.2, io_uring
+ * on 4.2 where the kernel allows it (else the test says why and is skipped). Both sides of every ending are
+ * asserted, with the transport Netty reported using.
+ */
+class NettyNativeIT {
+
+    /** Closes run on Netty's event loop: the call site is Netty's channel code, as on its NIO transport. */
+    private static final String NETTY = "io.netty.channel.";
+
+    private static Map<String, Sides> scenarios(String api) {
+        Expected localClose = Expected.server(api, "local_close", "close", "close").event("socket.close")
+                .closedIn(NETTY);
+        Expected peerFin = Expected.server(api, "peer_fin", "eof", "read").event("socket.eof").closedIn(NETTY);
+        Map<String, Sides> s = new LinkedHashMap<>();
+        s.put("client_close", new Sides(Expected.client(api, "local_close", "close", "close").event("socket.close")
+                .bytes(5, 5).closedIn(NETTY), peerFin.bytes(5, 5)));
+        s.put("server_close", new Sides(Expected.client(api, "peer_fin", "eof", "read").event("socket.eof")
+                .bytes(3, 5).closedIn(NETTY), localClose.bytes(5, 3)));
+        s.put("server_reset", new Sides(Expected.client(api, "peer_rst", "reset", "read").event("exception")
+                .bytes(0, 5).closedIn(NETTY), localClose.bytes(5, 0)));
+        s.put("refused", new Sides(Expected.client(api, "peer_rst", "refused", "connect").event("exception")
+                .neverClosed(), null));
+        // Netty reads the end of stream first (epoll reports the peer's FIN at once); the writes that follow draw
+        // the peer's RST, then fail: an exception event on a span the FIN decided.
+        s.put("write_after_peer_close", new Sides(Expected.client(api, "peer_fin", "eof", "read")
+                .event("socket.eof").bytes(0, 100).closedIn(NETTY), localClose.bytes(0, 0)));
+        s.put("client_shutdown_output", new Sides(Expected.client(api, "local_close", "shutdown_output", "close")
+                .event("socket.shutdown").bytes(0, 5).closedIn(NETTY), peerFin.bytes(5, 0)));
+        return s;
+    }
+
+    @RegisterExtension
+    static final OtlpReceiver receiver = OtlpReceiver.forTheClass();
+
+    @TestFactory
+    List<DynamicNode> everyEndingOnEveryNativeTransport() throws Exception {
+        return Jdks.each((jdk, version) -> List.of(
+                run(jdk, version, 41, "4.1.137.Final", "epoll", "netty.epoll"),
+                run(jdk, version, 42, "4.2.18.Final", "epoll", "netty.epoll"),
+                run(jdk, version, 42, "4.2.18.Final", "io_uring", "netty.io_uring")));
+    }
+
+    private DynamicNode run(Path jdk, int version, int line, String nettyVersion, String transport, String api)
+            throws Exception {
+        String label = "JDK " + version + " Netty " + nettyVersion + " " + transport;
+        AgentJvm jvm = new AgentJvm(jdk).withNetty(line);
+        ScenarioRun run = ScenarioRun.run(jvm, receiver, label, NettyNativeScenarios.class,
+                lines -> lines.stream().mapToInt(l -> l.name().equals("refused") ? 1 : 2).sum(), transport);
+        String why = run.spans().diagnostics();
+        List<String> chosen = run.result().lines("NETTY ");
+        List<DynamicNode> tests = new ArrayList<>();
+        tests.add(dynamicTest("Netty " + nettyVersion + " ran on " + transport, () -> {
+            assertEquals(1, chosen.size(), why);
+            assertTrue(chosen.get(0).startsWith("NETTY transport=" + transport + " version=" + nettyVersion + " "),
+                    chosen.get(0) + why);
+            if (transport.equals("io_uring")) {
+                // Kernels may refuse io_uring (too old, or io_uring_disabled): then there is nothing to observe.
+                Assumptions.assumeTrue(chosen.get(0).endsWith("native=available"),
+                        "io_uring refused by this kernel: " + chosen.get(0));
+            }
+            assertTrue(chosen.get(0).endsWith("native=available"), chosen.get(0) + why);
+        }));
+        if (!chosen.isEmpty() && !chosen.get(0).endsWith("native=available")) {
+            return dynamicContainer(label, tests);
+        }
+        tests.add(run.ran(NettyNativeScenarios.ALL.size()));
+        Map<String, Sides> scenarios = scenarios(api);
+        for (ScenarioLine scenario : run.lines()) {
+            tests.addAll(run.tcp(scenario, scenarios.get(scenario.name()), ScenarioRun.SideCheck.NONE));
+        }
+        ScenarioLine writeAfterClose = run.lines().stream().filter(l -> l.name().equals("write_after_peer_close"))
+                .findFirst().orElse(null);
+        if (writeAfterClose != null) {
+            tests.add(dynamicTest("write_after_peer_close: the failed write is an exception event with its errno's text",
+                    () -> {
+                        List<ReceivedSpan> clients = run.spans().clients(writeAfterClose.clientPort(),
+                                writeAfterClose.serverPort());
+                        assertEquals(1, clients.size(), why);
+                        ReceivedSpan.Event failure = clients.get(0).event("exception");
+                        assertTrue(failure != null && String.valueOf(failure.attributes().get("exception.message"))
+                                .matches(".*(Broken pipe|Connection reset by peer).*"), clients.get(0) + why);
+                    }));
+        }
+        return dynamicContainer(label, tests);
+    }
+}
