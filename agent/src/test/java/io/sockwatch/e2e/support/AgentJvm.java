@@ -125,7 +125,8 @@ public final class AgentJvm {
         return withCopiedLibraries("-netty" + line);
     }
 
-    private AgentJvm withCopiedLibraries(String suffix) throws IOException {
+    /** The libraries the build copied into {@code it-libs<suffix>}. */
+    public AgentJvm withCopiedLibraries(String suffix) throws IOException {
         Path dir = Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs") + suffix);
         try (Stream<Path> jars = Files.list(dir)) {
             jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(this::classpath);

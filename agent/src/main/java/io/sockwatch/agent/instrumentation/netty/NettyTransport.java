@@ -23,7 +23,10 @@ enum NettyTransport {
 
     /** The transport of a Netty socket object, by its class's package (shaded or not), or null. */
     static NettyTransport of(Object socket) {
-        String name = socket.getClass().getName();
+        return ofClass(socket.getClass().getName());
+    }
+
+    static NettyTransport ofClass(String name) {
         for (NettyTransport t : values()) {
             if (name.contains(t.packageFragment)) {
                 return t;
