@@ -104,6 +104,10 @@ final class NoSignals implements SocketSignals, AsyncSignals, NativeSignals {
     }
 
     @Override
-    public void completed(Object socket, int operation, int result) {
+    public void childBuilt(Object parent, Object socket) {
+    }
+
+    @Override
+    public void completed(Object channel, int operation, int result) {
     }
 }

@@ -127,7 +127,11 @@ public final class SocketBridge {
         natives.socketCreated(socket, fd);
     }
 
-    public static void nativeCompleted(Object socket, int operation, int result) {
-        natives.completed(socket, operation, result);
+    public static void nativeChildBuilt(Object parent, Object socket) {
+        natives.childBuilt(parent, socket);
+    }
+
+    public static void nativeCompleted(Object channel, int operation, int result) {
+        natives.completed(channel, operation, result);
     }
 }

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Raw Netty on its native epoll transport in a forked JVM with the real agent jar, Netty 4.1 and 4.2, and gRPC-java
- * on the epoll it shades. Both sides of every ending are asserted, with the transport Netty reported using.
+ * Raw Netty on its native transports in a forked JVM with the real agent jar: epoll on Netty 4.1 and 4.2, io_uring
+ * on 4.2 where the kernel allows it (else the test says why and is skipped); and gRPC-java on the epoll it shades.
+ * Both sides of every ending are asserted, with the transport Netty reported using.
  */
 class NettyNativeIT {
 
@@ -48,8 +49,8 @@ class NettyNativeIT {
                 .bytes(0, 5).closedIn(NETTY), localClose.bytes(5, 0)));
         s.put("refused", new Sides(Expected.client(api, "peer_rst", "refused", "connect").event("exception")
                 .neverClosed(), null));
-        // Netty reads the end of stream first (epoll reports the peer's FIN at once); the writes that follow draw
-        // the peer's RST, then fail: an exception event on a span the FIN decided.
+        // Netty reads the end of stream first (epoll reports the peer's FIN at once, io_uring has a read pending);
+        // the writes that follow draw the peer's RST, then fail: an exception event on a span the FIN decided.
         s.put("write_after_peer_close", new Sides(Expected.client(api, "peer_fin", "eof", "read")
                 .event("socket.eof").bytes(0, 100).closedIn(NETTY), localClose.bytes(0, 0)));
         s.put("client_shutdown_output", new Sides(Expected.client(api, "local_close", "shutdown_output", "close")
@@ -62,11 +63,10 @@ class NettyNativeIT {
 
     @TestFactory
     List<DynamicNode> everyEndingOnEveryNativeTransport() throws Exception {
-        // io_uring (Netty 4.2) is not observed yet: its operations complete in Netty's completion handlers, not in
-        // the Socket methods advised here. NettyNativeScenarios runs on it ("io_uring") once it is.
         return Jdks.each((jdk, version) -> List.of(
                 run(jdk, version, 41, "4.1.137.Final", "epoll", "netty.epoll"),
-                run(jdk, version, 42, "4.2.18.Final", "epoll", "netty.epoll")));
+                run(jdk, version, 42, "4.2.18.Final", "epoll", "netty.epoll"),
+                run(jdk, version, 42, "4.2.18.Final", "io_uring", "netty.io_uring")));
     }
 
     /**
@@ -87,11 +87,13 @@ class NettyNativeIT {
             String shadedNetty = "io.grpc.netty.shaded.io.netty.channel.";
             for (ScenarioLine line : run.lines()) {
                 boolean clientEnds = line.name().equals("grpc_channel_shutdown");
-                // The side that ends it closes; the other reads the end of stream, or (the gRPC client, which may
-                // still be writing when the server's FIN arrives) fails its next write with EPIPE.
-                Set<String> clientVerdicts = clientEnds ? Set.of("local_close/close/close")
-                        : Set.of("peer_fin/eof/read", "peer_fin/broken_pipe/write");
-                Set<String> serverVerdicts = clientEnds ? Set.of("peer_fin/eof/read") : Set.of("local_close/close/close");
+                // The side that ends it closes first; the other reads the end of stream, or fails its next write
+                // with EPIPE (the peer's FIN, then its RST); or, when the closing side left bytes unread (a last
+                // HTTP/2 frame in flight), its kernel sent RST instead of FIN, and the other reads the reset.
+                Set<String> peer = Set.of("peer_fin/eof/read", "peer_fin/broken_pipe/write", "peer_rst/reset/read",
+                        "peer_rst/reset/write");
+                Set<String> clientVerdicts = clientEnds ? Set.of("local_close/close/close") : peer;
+                Set<String> serverVerdicts = clientEnds ? peer : Set.of("local_close/close/close");
                 tests.add(dynamicTest(line.name() + ": client", () -> {
                     List<ReceivedSpan> clients = run.spans().clients(0, line.serverPort());
                     assertEquals(1, clients.size(), why);

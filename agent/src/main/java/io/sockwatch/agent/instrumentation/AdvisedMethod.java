@@ -44,6 +44,9 @@ public record AdvisedMethod(Class<?> advice, String name, List<String> parameter
         return byName.and(new ParameterTypes(parameterTypes));
     }
 
+    /** The library whose classes are also matched shaded ({@link TypeInstrumentation#relocatable()}). */
+    private static final String RELOCATED_LIBRARY = "io.netty.";
+
     /** A class rather than a lambda: each lambda costs a class spun at agent start. */
     private static final class ParameterTypes extends ElementMatcher.Junction.AbstractBase<MethodDescription> {
         private final List<String> names;
@@ -59,11 +62,16 @@ public record AdvisedMethod(Class<?> advice, String name, List<String> parameter
                 return false;
             }
             for (int i = 0; i < types.size(); i++) {
-                if (!types.get(i).getActualName().equals(names.get(i))) {
+                if (!sameType(types.get(i).getActualName(), names.get(i))) {
                     return false;
                 }
             }
             return true;
+        }
+
+        /** A Netty type is itself under any package prefix a library shaded it with, as its class is. */
+        private static boolean sameType(String actual, String named) {
+            return actual.equals(named) || named.startsWith(RELOCATED_LIBRARY) && actual.endsWith("." + named);
         }
     }
 

@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import io.sockwatch.agent.instrumentation.async.AsynchronousChannelModule;
 import io.sockwatch.agent.instrumentation.channel.SocketChannelModule;
+import io.sockwatch.agent.instrumentation.netty.NettyIoUringModule;
 import io.sockwatch.agent.instrumentation.netty.NettyNativeModule;
 import io.sockwatch.agent.instrumentation.socket.NioSocketModule;
 import io.sockwatch.agent.instrumentation.socket.PlainSocketModule;
@@ -38,7 +39,7 @@ public final class AgentInstaller {
     /** Every socket API sockwatch observes, in the order the debug line names them. */
     static List<SocketModule> modules() {
         return List.of(new NioSocketModule(), new SocketChannelModule(), new PlainSocketModule(), new TlsModule(),
-                new AsynchronousChannelModule(), new NettyNativeModule());
+                new AsynchronousChannelModule(), new NettyNativeModule(), new NettyIoUringModule());
     }
 
     /** Installs the modules and returns the {@code socket.api} values now observed. */

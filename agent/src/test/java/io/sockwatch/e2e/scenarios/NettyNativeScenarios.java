@@ -146,9 +146,12 @@ public final class NettyNativeScenarios {
             if (name.equals("write_after_peer_close")) {
                 return; // the server closes at once; this side writes once it has read the end of stream
             }
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(HELLO));
             if (name.equals("client_shutdown_output")) {
-                ((DuplexChannel) ctx.channel()).shutdownOutput();
+                // Once written: io_uring completes a write later, and a shutdown before that would discard it.
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(HELLO))
+                        .addListener(written -> ((DuplexChannel) ctx.channel()).shutdownOutput());
+            } else {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(HELLO));
             }
         }
 

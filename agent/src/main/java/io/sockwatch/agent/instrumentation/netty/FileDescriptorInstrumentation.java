@@ -9,8 +9,10 @@ import net.bytebuddy.asm.Advice;
 
 /**
  * Netty's {@code io.netty.channel.unix.FileDescriptor}, the base of its socket object: the read and write paths that
- * take a buffer or a memory address (gathering writes included), and the close. Descriptors that are not tracked
- * connections (pipes, eventfds, datagram sockets) cost one table lookup and are ignored.
+ * take a buffer or a memory address (gathering writes included), and the close. The close is observed where the
+ * descriptor is marked closed, while it is still open: epoll's {@code close()} starts there, and io_uring marks it
+ * there before it submits the close to its ring. Descriptors that are not tracked connections (pipes, eventfds,
+ * datagram sockets) cost one table lookup and are ignored.
  */
 final class FileDescriptorInstrumentation {
 
@@ -21,7 +23,7 @@ final class FileDescriptorInstrumentation {
             advise(WriteReturningCount.class, "writeAddress", "long", "int", "int"),
             advise(WriteReturningCount.class, "writev", "java.nio.ByteBuffer[]", "int", "int", "long"),
             advise(WriteReturningCount.class, "writevAddresses", "long", "int"),
-            advise(SharedAdvice.Close.class, "close"))
+            advise(SharedAdvice.Close.class, "markClosed"))
             .underAnyPrefix();
 
     private FileDescriptorInstrumentation() {

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class NettyNativeModule extends SocketModule {
 
-    /** For the report lines: the module has two {@code socket.api} values, {@link NettyTransport}'s. */
+    /** For the report lines: its classes carry both transports, {@link NettyTransport}'s two {@code socket.api}. */
     static final String LABEL = "netty.epoll and netty.io_uring";
 
     public NettyNativeModule() {
