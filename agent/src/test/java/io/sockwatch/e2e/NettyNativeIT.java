@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.sockwatch.e2e.scenarios.GrpcScenarios;
 import io.sockwatch.e2e.scenarios.NettyNativeScenarios;
+import io.sockwatch.e2e.scenarios.ReactorNettyScenarios;
 import io.sockwatch.e2e.support.AgentJvm;
 import io.sockwatch.e2e.support.Expected;
 import io.sockwatch.e2e.support.Jdks;
@@ -97,12 +98,12 @@ class NettyNativeIT {
                 tests.add(dynamicTest(line.name() + ": client", () -> {
                     List<ReceivedSpan> clients = run.spans().clients(0, line.serverPort());
                     assertEquals(1, clients.size(), why);
-                    checkGrpcSide(clients.get(0), "CLIENT", clientVerdicts, shadedNetty, why);
+                    checkSide(clients.get(0), "CLIENT", clientVerdicts, shadedNetty, why);
                 }));
                 tests.add(dynamicTest(line.name() + ": server", () -> {
                     List<ReceivedSpan> servers = run.spans().servers(line.serverPort());
                     assertEquals(1, servers.size(), why);
-                    checkGrpcSide(servers.get(0), "SERVER", serverVerdicts, shadedNetty, why);
+                    checkSide(servers.get(0), "SERVER", serverVerdicts, shadedNetty, why);
                     if (clientEnds) {
                         assertEquals(servers.get(0).number("socket.bytes.read"), run.spans().clients(0,
                                 line.serverPort()).get(0).number("socket.bytes.written"),
@@ -114,8 +115,44 @@ class NettyNativeIT {
         });
     }
 
-    private static void checkGrpcSide(ReceivedSpan span, String kind, Set<String> verdicts, String shadedNetty,
-                                      String why) {
+    /**
+     * Reactor Netty on its default transport (epoll): a pooled keep-alive connection that the server's idle timeout
+     * closes is the client's peer_fin, read as it arrives; the pool then opens a new one.
+     */
+    @TestFactory
+    List<DynamicNode> reactorNettyPooledConnectionsClosedByTheServer() throws Exception {
+        return Jdks.each((jdk, version) -> {
+            String label = "JDK " + version + " Reactor Netty";
+            ScenarioRun run = ScenarioRun.run(new AgentJvm(jdk).withCopiedLibraries("-reactor"), receiver, label,
+                    ReactorNettyScenarios.class, lines -> 4 * lines.size());
+            String why = run.spans().diagnostics();
+            List<DynamicNode> tests = new ArrayList<>();
+            tests.add(dynamicTest("Reactor Netty chose its native transport", () ->
+                    assertEquals(List.of("REACTOR native=true"), run.result().lines("REACTOR "), why)));
+            tests.add(run.ran(1));
+            for (ScenarioLine line : run.lines()) {
+                tests.add(dynamicTest(line.name() + ": two connections, each the client's peer_fin", () -> {
+                    List<ReceivedSpan> clients = run.spans().clients(0, line.serverPort());
+                    assertEquals(2, clients.size(), why);
+                    for (ReceivedSpan span : clients) {
+                        checkSide(span, "CLIENT", Set.of("peer_fin/eof/read"), "io.netty.channel.", why);
+                    }
+                }));
+                tests.add(dynamicTest(line.name() + ": two connections, each closed by the server", () -> {
+                    List<ReceivedSpan> servers = run.spans().servers(line.serverPort());
+                    assertEquals(2, servers.size(), why);
+                    for (ReceivedSpan span : servers) {
+                        checkSide(span, "SERVER", Set.of("local_close/close/close"), "io.netty.channel.", why);
+                    }
+                }));
+            }
+            return List.of(dynamicContainer(label, tests));
+        });
+    }
+
+    /** One side of a library's connection: its kind, transport, verdict, bytes both ways, and who closed it. */
+    private static void checkSide(ReceivedSpan span, String kind, Set<String> verdicts, String closedIn,
+                                  String why) {
         ScenarioRun.checkLoopbackTcp(span, why);
         assertEquals(kind, span.kind(), span + why);
         assertEquals("netty.epoll", span.string("socket.api"), span + why);
@@ -124,7 +161,7 @@ class NettyNativeIT {
         assertTrue(span.number("socket.bytes.read") > 0 && span.number("socket.bytes.written") > 0, span + why);
         ReceivedSpan.Event close = span.event("socket.close");
         assertTrue(close != null && String.valueOf(close.attributes().get("code.function.name"))
-                .startsWith(shadedNetty), "closed by gRPC's Netty, call site in it: " + span + why);
+                .startsWith(closedIn), "closed in " + closedIn + ", the call site: " + span + why);
     }
 
     private DynamicNode run(Path jdk, int version, int line, String nettyVersion, String transport, String api)
