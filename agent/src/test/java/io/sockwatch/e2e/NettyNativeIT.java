@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.sockwatch.e2e.scenarios.GrpcScenarios;
+import io.sockwatch.e2e.scenarios.NettyAttach;
 import io.sockwatch.e2e.scenarios.NettyNativeScenarios;
 import io.sockwatch.e2e.scenarios.ReactorNettyScenarios;
 import io.sockwatch.e2e.support.AgentJvm;
@@ -68,6 +69,31 @@ class NettyNativeIT {
                 run(jdk, version, 41, "4.1.137.Final", "epoll", "netty.epoll"),
                 run(jdk, version, 42, "4.2.18.Final", "epoll", "netty.epoll"),
                 run(jdk, version, 42, "4.2.18.Final", "io_uring", "netty.io_uring")));
+    }
+
+    /**
+     * The agent attached at run time to a JVM whose Netty epoll classes are loaded and in use: it retransforms them;
+     * the connection made before is not observed, the one after is, on both sides.
+     */
+    @TestFactory
+    List<DynamicNode> attachingRetransformsNettysLoadedClasses() throws Exception {
+        return Jdks.each((jdk, version) -> {
+            String label = "JDK " + version + " Netty attach";
+            AgentJvm jvm = new AgentJvm(jdk).withoutAgent().withNetty(42).arg("-Djdk.attach.allowAttachSelf=true");
+            ScenarioRun run = ScenarioRun.run(jvm, receiver, label, NettyAttach.class, lines -> 2,
+                    AgentJvm.agentJar().toAbsolutePath().toString());
+            String why = run.spans().diagnostics();
+            List<DynamicNode> tests = new ArrayList<>();
+            tests.add(run.ran(2));
+            ScenarioLine before = run.lines().get(0);
+            tests.add(dynamicTest("before the attach: not observed", () -> {
+                assertEquals(List.of(), run.spans().clients(before.clientPort(), before.serverPort()), why);
+                assertEquals(List.of(), run.spans().servers(before.serverPort()), why);
+            }));
+            tests.addAll(run.tcp(run.lines().get(1), scenarios("netty.epoll").get("server_reset"),
+                    ScenarioRun.SideCheck.NONE));
+            return List.of(dynamicContainer(label, tests));
+        });
     }
 
     /**

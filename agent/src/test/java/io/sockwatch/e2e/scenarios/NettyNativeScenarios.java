@@ -94,6 +94,18 @@ public final class NettyNativeScenarios {
         System.exit(0);
     }
 
+    /** Runs {@code names} on {@code transport} ("epoll", "io_uring"), for programs built on these scenarios. */
+    public static void runOn(String transport, String... names) throws Exception {
+        Transport t = Transport.load(transport);
+        try {
+            for (String name : names) {
+                run(t, name);
+            }
+        } finally {
+            t.group().shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
     static void run(Transport transport, String name) throws Exception {
         CountDownLatch serverEnded = new CountDownLatch(1);
         Channel listener = new ServerBootstrap().group(transport.group()).channel(transport.server())

@@ -9,7 +9,8 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * Reactor Netty's HttpServer and HttpClient on their default Linux transport (epoll), the client's connections
- * pooled. The server closes a keep-alive connection once it has been idle 300 ms; the client makes a request, waits
+ * pooled. The server closes a keep-alive connection once it has been idle 1.5 s (long enough for a cold JVM's first
+ * request on a busy machine: its idle timer runs from the accept); the client makes a request, waits
  * past that, and makes another (its pool has dropped the connection the server closed: a new one), then waits again.
  * Prints {@code REACTOR native=<LoopResources.hasNativeSupport()>}, then
  * {@code SCENARIO reactor_idle_pooled client_port=0 server_port=<p>}: two connections, both ended by the server.
@@ -21,13 +22,13 @@ public final class ReactorNettyScenarios {
 
     public static void main(String[] args) throws Exception {
         System.out.println("REACTOR native=" + LoopResources.hasNativeSupport());
-        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0).idleTimeout(Duration.ofMillis(300))
+        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0).idleTimeout(Duration.ofMillis(1500))
                 .handle((request, response) -> response.sendString(Mono.just("hello"))).bindNow();
         HttpClient client = HttpClient.create().baseUrl("http://127.0.0.1:" + server.port());
         for (String path : new String[] {"/a", "/b"}) {
             String body = client.get().uri(path).responseContent().aggregate().asString().block(Duration.ofSeconds(5));
             System.out.println("  GET " + path + " -> " + body);
-            Thread.sleep(1000); // the server's idle timeout closes the pooled connection
+            Thread.sleep(3000); // the server's idle timeout closes the pooled connection
         }
         System.out.println("SCENARIO reactor_idle_pooled client_port=0 server_port=" + server.port());
         server.disposeNow();
