@@ -55,6 +55,10 @@ class NettyNativeIT {
         // the writes that follow draw the peer's RST, then fail: an exception event on a span the FIN decided.
         s.put("write_after_peer_close", new Sides(Expected.client(api, "peer_fin", "eof", "read")
                 .event("socket.eof").bytes(0, 100).closedIn(NETTY), localClose.bytes(0, 0)));
+        // The server sends a file region (epoll's sendfile, io_uring's two splices: counted once) and closes.
+        s.put("file_region", new Sides(Expected.client(api, "peer_fin", "eof", "read").event("socket.eof")
+                .bytes(NettyNativeScenarios.FILE_BYTES, 0).closedIn(NETTY),
+                localClose.bytes(0, NettyNativeScenarios.FILE_BYTES)));
         s.put("client_shutdown_output", new Sides(Expected.client(api, "local_close", "shutdown_output", "close")
                 .event("socket.shutdown").bytes(0, 5).closedIn(NETTY), peerFin.bytes(5, 0)));
         return s;

@@ -32,7 +32,10 @@ import java.util.concurrent.TimeUnit;
 public final class NettyNativeScenarios {
 
     public static final List<String> ALL = List.of("client_close", "server_close", "server_reset", "refused",
-            "write_after_peer_close", "client_shutdown_output");
+            "write_after_peer_close", "client_shutdown_output", "file_region");
+
+    /** What the server of file_region sends from a file (epoll: sendfile; io_uring: two splices), then closes. */
+    public static final int FILE_BYTES = 10_000;
 
     private static final byte[] HELLO = "hello".getBytes(StandardCharsets.US_ASCII);
 
@@ -155,8 +158,8 @@ public final class NettyNativeScenarios {
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            if (name.equals("write_after_peer_close")) {
-                return; // the server closes at once; this side writes once it has read the end of stream
+            if (name.equals("write_after_peer_close") || name.equals("file_region")) {
+                return; // the server writes first (or closes at once)
             }
             if (name.equals("client_shutdown_output")) {
                 // Once written: io_uring completes a write later, and a shutdown before that would discard it.
@@ -211,9 +214,15 @@ public final class NettyNativeScenarios {
         }
 
         @Override
-        public void channelActive(ChannelHandlerContext ctx) {
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
             if (name.equals("write_after_peer_close")) {
                 ctx.close();
+            } else if (name.equals("file_region")) {
+                java.nio.file.Path file = java.nio.file.Files.createTempFile("sockwatch-region", ".bin");
+                java.nio.file.Files.write(file, new byte[FILE_BYTES]);
+                file.toFile().deleteOnExit();
+                ctx.writeAndFlush(new io.netty.channel.DefaultFileRegion(file.toFile(), 0, FILE_BYTES))
+                        .addListener(ChannelFutureListener.CLOSE);
             }
         }
 

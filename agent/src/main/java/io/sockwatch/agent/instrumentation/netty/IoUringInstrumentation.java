@@ -36,7 +36,7 @@ final class IoUringInstrumentation {
     static final TypeInstrumentation STREAM_UNSAFE = TypeInstrumentation.of(
             "io.netty.channel.uring.AbstractIoUringStreamChannel$IoUringStreamUnsafe",
             advise(Completed.class, "readComplete0", "byte", "int", "int", "short", "int").with(AsyncSignals.READ),
-            advise(Completed.class, "writeComplete0", "byte", "int", "int", "long", "int").with(AsyncSignals.WRITE))
+            advise(WriteCompleted.class, "writeComplete0", "byte", "int", "int", "long", "int"))
             .readingFields("this$0").underAnyPrefix();
 
     static final TypeInstrumentation SERVER_UNSAFE = TypeInstrumentation.of(
@@ -64,6 +64,24 @@ final class IoUringInstrumentation {
         static void exit(@Advice.Argument(0) Object parent, @Advice.Argument(1) Object socket) {
             if (parent != null) {
                 SocketBridge.nativeChildBuilt(parent, socket);
+            }
+        }
+    }
+
+    /**
+     * A write's completion. A file region goes out in two splices, file to pipe then pipe to socket, completing
+     * alike: only the second moved bytes to the peer.
+     */
+    static final class WriteCompleted {
+        /** IORING_OP_SPLICE (linux/io_uring.h), and Netty's mark of a splice into its pipe (IoUringFileRegion). */
+        static final byte IORING_OP_SPLICE = 30;
+        static final short SPLICE_TO_PIPE = 1;
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.FieldValue("this$0") Object channel, @Advice.Argument(0) byte op,
+                          @Advice.Argument(1) int result, @Advice.Argument(3) long data) {
+            if (op != IORING_OP_SPLICE || (short) data != SPLICE_TO_PIPE) {
+                SocketBridge.nativeCompleted(channel, AsyncSignals.WRITE, result);
             }
         }
     }

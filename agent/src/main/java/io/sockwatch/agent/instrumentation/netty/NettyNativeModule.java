@@ -12,8 +12,9 @@ import java.util.List;
  *
  * <p>Netty's {@code io.netty.channel.unix.Socket} (connect, accept, the socket's birth, shutdown, the reads and writes
  * epoll makes) and its base {@code FileDescriptor} (reads, writes and the close) observe a connection together: if
- * either lacks a method, neither is instrumented. Their {@code socket.api} is the transport's, {@code netty.epoll} or
- * {@code netty.io_uring}, told from the socket's class when the connection opens.
+ * either lacks a method, neither is instrumented. epoll's own socket class adds its {@code sendfile}. The
+ * {@code socket.api} is the transport's, {@code netty.epoll} or {@code netty.io_uring}, told from the socket's class
+ * when the connection opens.
  */
 public final class NettyNativeModule extends SocketModule {
 
@@ -21,7 +22,8 @@ public final class NettyNativeModule extends SocketModule {
     static final String LABEL = "netty.epoll and netty.io_uring";
 
     public NettyNativeModule() {
-        super(LABEL, List.of(UnixSocketInstrumentation.TYPE, FileDescriptorInstrumentation.TYPE));
+        super(LABEL, List.of(UnixSocketInstrumentation.TYPE, FileDescriptorInstrumentation.TYPE),
+                EpollSocketInstrumentation.TYPE);
     }
 
     /** Only applications that ship Netty's native transport have these classes. */
