@@ -38,7 +38,8 @@ final class IoUringChannels {
 
     /**
      * The exception Netty makes of a failed operation's negative result: its {@code NativeIoException} (a connect's
-     * is Netty's ConnectException), errno inside, named as Netty names the io_uring operation.
+     * is Netty's ConnectException), errno inside, named as Netty names the io_uring operation; never null (an
+     * {@link IoUringFailure} where that copy of Netty has no {@code Errors} to make it).
      */
     static Throwable failure(Object channel, String operation, int result, boolean connect) {
         Handles handles = HANDLES.get(channel.getClass());
@@ -51,7 +52,7 @@ final class IoUringChannels {
         } catch (Throwable madeByNetty) {
             return madeByNetty;
         }
-        return null;
+        return new IoUringFailure(operation, result);
     }
 
     private static MethodHandle socketGetter(Class<?> channelType) {

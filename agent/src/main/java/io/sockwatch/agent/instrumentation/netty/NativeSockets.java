@@ -50,9 +50,6 @@ final class NativeSockets implements NativeSignals {
         if (transport == null) {
             return;
         }
-        if (fd < 0 && failure == null) {
-            return; // io_uring: a failed accept whose exception could not be made
-        }
         if (failure != null) {
             tracker.acceptEnded(listener, null, failure, transport.api());
         } else {

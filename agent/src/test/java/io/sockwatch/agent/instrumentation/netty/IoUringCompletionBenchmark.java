@@ -3,7 +3,7 @@ package io.sockwatch.agent.instrumentation.netty;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.PeerFilter;
 import io.sockwatch.agent.tracker.TrackerSettings;
-import io.sockwatch.bench.fixture.io.netty.channel.uring.AbstractIoUringChannel;
+import io.sockwatch.fixture.shaded.io.netty.channel.uring.AbstractIoUringChannel;
 import io.sockwatch.bootstrap.AsyncSignals;
 import io.sockwatch.bootstrap.SocketBridge;
 import java.net.InetSocketAddress;
