@@ -4,8 +4,8 @@ package io.sockwatch.bootstrap;
  * What Netty's native transports (epoll, io_uring, and shaded copies of them) report, where their calls differ from
  * the JDK's: a connect names no transport, and an accept returns a bare file descriptor that the socket object is
  * built around afterwards, on the same thread. Implemented by the agent's Netty module, which turns these into
- * {@link SocketSignals}. epoll's reads, writes, shutdowns and the close go to {@link SocketSignals} directly; io_uring's
- * operations complete in its ring, and their results come here.
+ * {@link SocketSignals}. epoll's reads, writes, shutdowns and the close go to {@link SocketSignals} directly;
+ * io_uring's operations complete in its ring, and their results come here.
  */
 public interface NativeSignals {
 
@@ -18,7 +18,7 @@ public interface NativeSignals {
     /** A Netty socket object was built around descriptor {@code fd}: an accepted one if {@link #accepted} said so. */
     void socketCreated(Object socket, int fd);
 
-    /** io_uring: {@code parent} (a server channel) built the channel of a connection it accepted, over {@code socket}. */
+    /** io_uring: {@code parent}, a server channel, built the channel of a connection it accepted ({@code socket}). */
     void childBuilt(Object parent, Object socket);
 
     /**

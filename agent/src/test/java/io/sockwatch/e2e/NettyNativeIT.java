@@ -1,6 +1,7 @@
 package io.sockwatch.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -59,6 +60,9 @@ class NettyNativeIT {
         s.put("file_region", new Sides(Expected.client(api, "peer_fin", "eof", "read").event("socket.eof")
                 .bytes(NettyNativeScenarios.FILE_BYTES, 0).closedIn(NETTY),
                 localClose.bytes(0, NettyNativeScenarios.FILE_BYTES)));
+        // The same over a socket file (Netty's DomainSocketAddress, reported as the JDK's Unix domain addresses).
+        s.put("uds_client_close", s.get("client_close"));
+        s.put("uds_server_close", s.get("server_close"));
         s.put("client_shutdown_output", new Sides(Expected.client(api, "local_close", "shutdown_output", "close")
                 .event("socket.shutdown").bytes(0, 5).closedIn(NETTY), peerFin.bytes(5, 0)));
         return s;
@@ -180,6 +184,33 @@ class NettyNativeIT {
         });
     }
 
+    /** Both sides of a Unix domain scenario, found by the socket file, with what Unix domain spans carry. */
+    private static List<DynamicNode> unixSides(ScenarioRun run, ScenarioLine line, Sides sides) {
+        String path = line.get("path");
+        List<ReceivedSpan> all = run.spans().all();
+        return List.of(
+                run.side(line.name() + ": client", line, sides.client(), () -> all.stream()
+                        .filter(s -> s.kind().equals("CLIENT") && path.equals(s.string("network.peer.address")))
+                        .toList(), (l, span, why) -> {
+                            checkUnix(span, why);
+                            assertEquals(path, span.string("server.address"), "the socket file asked for: " + span);
+                        }),
+                run.side(line.name() + ": server", line, sides.server(), () -> all.stream()
+                        .filter(s -> s.kind().equals("SERVER") && path.equals(s.string("network.local.address")))
+                        .toList(), (l, span, why) -> {
+                            checkUnix(span, why);
+                            assertNull(span.string("network.peer.address"), "the client end is unnamed: " + span);
+                        }));
+    }
+
+    private static void checkUnix(ReceivedSpan span, String why) {
+        assertEquals("unix", span.string("network.transport"), span + why);
+        assertNull(span.string("network.type"), span + why);
+        for (String port : List.of("network.peer.port", "network.local.port", "server.port")) {
+            assertNull(span.number(port), port + " on a Unix domain socket: " + span + why);
+        }
+    }
+
     /** One side of a library's connection: its kind, transport, verdict, bytes both ways, and who closed it. */
     private static void checkSide(ReceivedSpan span, String kind, Set<String> verdicts, String closedIn,
                                   String why) {
@@ -220,12 +251,16 @@ class NettyNativeIT {
         tests.add(run.ran(NettyNativeScenarios.ALL.size()));
         Map<String, Sides> scenarios = scenarios(api);
         for (ScenarioLine scenario : run.lines()) {
-            tests.addAll(run.tcp(scenario, scenarios.get(scenario.name()), ScenarioRun.SideCheck.NONE));
+            if (scenario.name().startsWith("uds_")) {
+                tests.addAll(unixSides(run, scenario, scenarios.get(scenario.name())));
+            } else {
+                tests.addAll(run.tcp(scenario, scenarios.get(scenario.name()), ScenarioRun.SideCheck.NONE));
+            }
         }
         ScenarioLine writeAfterClose = run.lines().stream().filter(l -> l.name().equals("write_after_peer_close"))
                 .findFirst().orElse(null);
         if (writeAfterClose != null) {
-            tests.add(dynamicTest("write_after_peer_close: the failed write is an exception event with its errno's text",
+            tests.add(dynamicTest("write_after_peer_close: the failed write is an exception event, errno's text",
                     () -> {
                         List<ReceivedSpan> clients = run.spans().clients(writeAfterClose.clientPort(),
                                 writeAfterClose.serverPort());

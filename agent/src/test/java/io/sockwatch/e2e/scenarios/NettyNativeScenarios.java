@@ -14,10 +14,13 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.Version;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +30,14 @@ import java.util.concurrent.TimeUnit;
  * over loopback, ending connections each way. The transport is the first argument; the classes are loaded by name,
  * so that one program runs on Netty 4.1 and 4.2 (io_uring is 4.2's). Prints {@code NETTY transport=<t>
  * version=<netty-transport version> native=<Netty's own availability check>} first; when the transport is not
- * available it prints why and runs nothing. Then {@code SCENARIO <name> client_port=<p> server_port=<p>} each.
+ * available it prints why and runs nothing. Then {@code SCENARIO <name> client_port=<p> server_port=<p>} each, or
+ * {@code SCENARIO uds_<name> path=<socket file>} for the Unix domain ones (the same scenario over a socket file).
  */
 public final class NettyNativeScenarios {
 
     public static final List<String> ALL = List.of("client_close", "server_close", "server_reset", "refused",
-            "write_after_peer_close", "client_shutdown_output", "file_region");
+            "write_after_peer_close", "client_shutdown_output", "file_region", "uds_client_close",
+            "uds_server_close");
 
     /** What the server of file_region sends from a file (epoll: sendfile; io_uring: two splices), then closes. */
     public static final int FILE_BYTES = 10_000;
@@ -42,9 +47,10 @@ public final class NettyNativeScenarios {
     private NettyNativeScenarios() {
     }
 
-    /** One native transport's classes, by name. */
+    /** One native transport's classes, by name: TCP, and Unix domain. */
     record Transport(String name, EventLoopGroup group, Class<? extends ServerChannel> server,
-                     Class<? extends Channel> client) {
+                     Class<? extends Channel> client, Class<? extends ServerChannel> domainServer,
+                     Class<? extends Channel> domainClient) {
 
         @SuppressWarnings("unchecked")
         static Transport load(String name) throws Exception {
@@ -52,8 +58,12 @@ public final class NettyNativeScenarios {
                 return new Transport(name,
                         (EventLoopGroup) Class.forName("io.netty.channel.epoll.EpollEventLoopGroup")
                                 .getConstructor(int.class).newInstance(2),
-                        (Class<? extends ServerChannel>) Class.forName("io.netty.channel.epoll.EpollServerSocketChannel"),
-                        (Class<? extends Channel>) Class.forName("io.netty.channel.epoll.EpollSocketChannel"));
+                        (Class<? extends ServerChannel>) Class.forName(
+                                "io.netty.channel.epoll.EpollServerSocketChannel"),
+                        (Class<? extends Channel>) Class.forName("io.netty.channel.epoll.EpollSocketChannel"),
+                        (Class<? extends ServerChannel>) Class.forName(
+                                "io.netty.channel.epoll.EpollServerDomainSocketChannel"),
+                        (Class<? extends Channel>) Class.forName("io.netty.channel.epoll.EpollDomainSocketChannel"));
             }
             Object factory = Class.forName("io.netty.channel.uring.IoUringIoHandler").getMethod("newFactory")
                     .invoke(null);
@@ -62,7 +72,10 @@ public final class NettyNativeScenarios {
                     .getConstructor(int.class, factoryType).newInstance(2, factory);
             return new Transport(name, group,
                     (Class<? extends ServerChannel>) Class.forName("io.netty.channel.uring.IoUringServerSocketChannel"),
-                    (Class<? extends Channel>) Class.forName("io.netty.channel.uring.IoUringSocketChannel"));
+                    (Class<? extends Channel>) Class.forName("io.netty.channel.uring.IoUringSocketChannel"),
+                    (Class<? extends ServerChannel>) Class.forName(
+                            "io.netty.channel.uring.IoUringServerDomainSocketChannel"),
+                    (Class<? extends Channel>) Class.forName("io.netty.channel.uring.IoUringDomainSocketChannel"));
         }
 
         /** Netty's own check ({@code Epoll.isAvailable()}, {@code IoUring.isAvailable()}) and its reason. */
@@ -110,32 +123,41 @@ public final class NettyNativeScenarios {
     }
 
     static void run(Transport transport, String name) throws Exception {
+        boolean unix = name.startsWith("uds_");
+        String scenario = unix ? name.substring("uds_".length()) : name;
+        Path socketFile = unix ? Files.createTempDirectory("sockwatch-netty").resolve("s.sock") : null;
         CountDownLatch serverEnded = new CountDownLatch(1);
-        Channel listener = new ServerBootstrap().group(transport.group()).channel(transport.server())
+        Channel listener = new ServerBootstrap().group(transport.group())
+                .channel(unix ? transport.domainServer() : transport.server())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new ServerSide(name, serverEnded));
+                        ch.pipeline().addLast(new ServerSide(scenario, serverEnded));
                     }
-                }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
-        int port = ((InetSocketAddress) listener.localAddress()).getPort();
-        if (name.equals("refused")) {
+                }).bind(unix ? new DomainSocketAddress(socketFile.toFile())
+                        : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+        int port = unix ? 0 : ((InetSocketAddress) listener.localAddress()).getPort();
+        if (scenario.equals("refused")) {
             listener.close().sync();
         }
         CountDownLatch clientEnded = new CountDownLatch(1);
-        Bootstrap client = new Bootstrap().group(transport.group()).channel(transport.client())
-                .handler(new ClientSide(name, clientEnded));
-        if (name.equals("write_after_peer_close")) {
+        Bootstrap client = new Bootstrap().group(transport.group())
+                .channel(unix ? transport.domainClient() : transport.client())
+                .handler(new ClientSide(scenario, clientEnded));
+        if (scenario.equals("write_after_peer_close")) {
             client.option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         }
         int clientPort = 0;
+        boolean connected = false;
         try {
-            Channel ch = client.connect(InetAddress.getLoopbackAddress(), port).sync().channel();
-            clientPort = ((InetSocketAddress) ch.localAddress()).getPort();
+            Channel ch = client.connect(unix ? new DomainSocketAddress(socketFile.toFile())
+                    : new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).sync().channel();
+            connected = true;
+            clientPort = unix ? 0 : ((InetSocketAddress) ch.localAddress()).getPort();
         } catch (Exception refused) {
             System.out.println("  " + name + " client: " + refused);
         }
-        if (clientPort != 0) {
+        if (connected) {
             clientEnded.await(5, TimeUnit.SECONDS);
             serverEnded.await(5, TimeUnit.SECONDS);
         }
@@ -143,7 +165,8 @@ public final class NettyNativeScenarios {
         if (listener.isOpen()) {
             listener.close().sync();
         }
-        System.out.println("SCENARIO " + name + " client_port=" + clientPort + " server_port=" + port);
+        System.out.println("SCENARIO " + name + (unix ? " path=" + socketFile
+                : " client_port=" + clientPort + " server_port=" + port));
     }
 
     /** Writes first and reads what comes back, ending as the scenario says. */

@@ -22,6 +22,7 @@ final class IoUringInstrumentation {
     static final TypeInstrumentation CHANNEL = TypeInstrumentation.of(
             "io.netty.channel.uring.AbstractIoUringChannel",
             advise(SubmitConnect.class, "submitConnect", "java.net.InetSocketAddress"),
+            advise(SubmitConnect.class, "submitConnect", "io.netty.channel.unix.DomainSocketAddress"),
             advise(Built.class, CONSTRUCTOR, "io.netty.channel.Channel", "io.netty.channel.uring.LinuxSocket",
                     "boolean"),
             advise(Built.class, CONSTRUCTOR, "io.netty.channel.Channel", "io.netty.channel.uring.LinuxSocket",
@@ -47,7 +48,10 @@ final class IoUringInstrumentation {
     private IoUringInstrumentation() {
     }
 
-    /** A TCP connect about to be submitted to the ring (TCP Fast Open's connect-with-data is not observed). */
+    /**
+     * A TCP or Unix domain connect about to be submitted to the ring (TCP Fast Open's connect-with-data is not
+     * observed).
+     */
     static final class SubmitConnect {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.FieldValue("socket") Object socket, @Advice.Argument(0) Object remote) {

@@ -9,8 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns what Netty's native sockets report into the tracker's signals: names each connection's transport, keeps
- * datagram sockets and Unix domain sockets out, pairs an accept, which returns a bare descriptor, with the socket
- * object the same thread builds around that descriptor next, and reads io_uring's completions (a result per
+ * datagram sockets out, gives Unix domain addresses the JDK's form, pairs an accept, which returns a bare
+ * descriptor, with the socket object the same thread builds around that descriptor next, and reads io_uring's
+ * completions (a result per
  * operation) as the reads, writes, connects and accepts they complete.
  */
 final class NativeSockets implements NativeSignals {
@@ -35,12 +36,13 @@ final class NativeSockets implements NativeSignals {
         this.inspector = inspector;
     }
 
+    /** A TCP connect, or a Unix domain one (Netty's DomainSocketAddress, passed on as the JDK's). */
     @Override
     public void connectStarted(Object socket, Object remote) {
         NettyTransport transport = NettyTransport.of(socket);
-        // Unix domain sockets (Netty's own DomainSocketAddress) are not observed on this path.
-        if (transport != null && remote instanceof InetSocketAddress && inspector.isStream(socket)) {
-            tracker.asyncConnectStarted(socket, remote, transport.api());
+        Object to = remote instanceof InetSocketAddress ? remote : NettySocketInspector.unixAddress(remote);
+        if (transport != null && to != null && inspector.isStream(socket)) {
+            tracker.asyncConnectStarted(socket, to, transport.api());
         }
     }
 
@@ -62,14 +64,23 @@ final class NativeSockets implements NativeSignals {
         if (pendingAccepts.isEmpty()) {
             return;
         }
-        PendingAccept pending = pendingAccepts.remove(Thread.currentThread());
+        Thread thread = Thread.currentThread();
+        PendingAccept pending = pendingAccepts.get(thread);
+        if (pending == null) {
+            return;
+        }
+        if (pending.fd() != fd) {
+            pendingAccepts.remove(thread, pending); // the accepted descriptor's socket was never built
+            return;
+        }
         NettyTransport transport = NettyTransport.of(socket);
-        if (pending == null || pending.fd() != fd || transport == null) {
-            return; // another socket (a listener, a datagram socket), or the accept's socket was never built
+        if (transport == null) {
+            // Netty's plain unix Socket (epoll's accepted Unix domain sockets): the channel wraps the same
+            // descriptor again, in its transport's own class, next; that one is read, written and closed.
+            return;
         }
-        if (inspector.peer(socket) != null) { // null for a Unix domain socket: not observed
-            tracker.acceptEnded(pending.listener(), socket, null, transport.api());
-        }
+        pendingAccepts.remove(thread, pending);
+        tracker.acceptEnded(pending.listener(), socket, null, transport.api());
     }
 
     @Override
@@ -81,7 +92,7 @@ final class NativeSockets implements NativeSignals {
         } catch (Throwable unreadable) {
             listener = parent;
         }
-        if (transport != null && inspector.peer(socket) != null) { // null for a Unix domain socket: not observed
+        if (transport != null) {
             tracker.acceptEnded(listener == null ? parent : listener, socket, null, transport.api());
         }
     }

@@ -11,22 +11,30 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 
 /**
- * Reads a Netty native socket through its own public methods ({@code remoteAddress()}, {@code localAddress()},
- * {@code intValue()}, {@code getIntOpt}), found on whichever copy of the class the socket is (shaded copies have the
- * same methods under another package); and the errno inside Netty's native exceptions ({@code expectedErr()}).
+ * Reads a Netty native socket through its own public methods ({@code remoteAddress()}, {@code localAddress()}, their
+ * Unix domain counterparts, {@code intValue()}, {@code getIntOpt}), found on whichever copy of the class the socket is
+ * (shaded copies have the same methods under another package); and the errno inside Netty's native exceptions
+ * ({@code expectedErr()}).
  * Never on the hot path: at connect, accept, failures and close.
  */
 final class NettySocketInspector implements SocketInspector {
 
-    /** Linux's SOL_SOCKET, SO_TYPE and SOCK_STREAM (socket.h): only stream sockets are connections. */
+    /**
+     * Linux's SOL_SOCKET, SO_TYPE, SOCK_STREAM, SO_DOMAIN and AF_UNIX (socket.h): only stream sockets are
+     * connections, and a Unix domain socket's addresses are read by Netty's domain socket methods.
+     */
     private static final int SOL_SOCKET = 1;
     private static final int SO_TYPE = 3;
     private static final int SOCK_STREAM = 1;
+    private static final int SO_DOMAIN = 39;
+    private static final int AF_UNIX = 1;
 
     /** The handles of one copy of Netty's Socket class; null members where that copy lacks the method. */
-    private record SocketMethods(MethodHandle remote, MethodHandle local, MethodHandle fd, MethodHandle intOption) {
+    private record SocketMethods(MethodHandle remote, MethodHandle local, MethodHandle remoteDomain,
+                                 MethodHandle localDomain, MethodHandle fd, MethodHandle intOption) {
     }
 
     private static final ClassValue<SocketMethods> SOCKET_METHODS = new ClassValue<>() {
@@ -37,11 +45,13 @@ final class NettySocketInspector implements SocketInspector {
                 socket = socket.getSuperclass();
             }
             if (socket == null) {
-                return new SocketMethods(null, null, null, null);
+                return new SocketMethods(null, null, null, null, null, null);
             }
             return new SocketMethods(
                     handle(socket, "remoteAddress", MethodType.methodType(InetSocketAddress.class)),
                     handle(socket, "localAddress", MethodType.methodType(InetSocketAddress.class)),
+                    domainAddressGetter(socket, "remoteDomainSocketAddress"),
+                    domainAddressGetter(socket, "localDomainSocketAddress"),
                     handle(socket, "intValue", MethodType.methodType(int.class)),
                     handle(socket, "getIntOpt", MethodType.methodType(int.class, int.class, int.class)));
         }
@@ -68,6 +78,39 @@ final class NettySocketInspector implements SocketInspector {
         }
     };
 
+    /** {@code path()} of Netty's DomainSocketAddress, per copy of Netty. */
+    private static final ClassValue<MethodHandle> DOMAIN_PATH = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            return handle(type, "path", MethodType.methodType(String.class));
+        }
+    };
+
+    /** {@code remoteDomainSocketAddress()} or {@code localDomainSocketAddress()}, returning that copy's own type. */
+    private static MethodHandle domainAddressGetter(Class<?> socket, String name) {
+        try {
+            return MethodHandles.publicLookup().unreflect(socket.getMethod(name));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Unsupported.report(socket.getName() + "." + name + "() (" + NettyNativeModule.LABEL
+                    + " Unix domain spans lack their addresses)", null);
+            return null;
+        }
+    }
+
+    /** Netty's DomainSocketAddress as the JDK's, the form the tracker and the span know; null for anything else. */
+    static SocketAddress unixAddress(Object nettyAddress) {
+        if (nettyAddress == null
+                || !nettyAddress.getClass().getName().endsWith("io.netty.channel.unix.DomainSocketAddress")) {
+            return null;
+        }
+        MethodHandle path = DOMAIN_PATH.get(nettyAddress.getClass());
+        try {
+            return path == null ? null : UnixDomainSocketAddress.of((String) path.invoke(nettyAddress));
+        } catch (Throwable unreadable) {
+            return null;
+        }
+    }
+
     private static MethodHandle handle(Class<?> socket, String name, MethodType type) {
         try {
             return MethodHandles.publicLookup().findVirtual(socket, name, type);
@@ -78,37 +121,54 @@ final class NettySocketInspector implements SocketInspector {
         }
     }
 
+    /** The peer: an InetSocketAddress, or for a Unix domain socket its file (an empty path when unnamed). */
     @Override
     public SocketAddress peer(Object socket) {
-        return address(SOCKET_METHODS.get(socket.getClass()).remote(), socket);
+        SocketMethods m = SOCKET_METHODS.get(socket.getClass());
+        return isDomain(socket) ? unixAddress(call(m.remoteDomain(), socket))
+                : (SocketAddress) call(m.remote(), socket);
     }
 
     @Override
     public SocketAddress local(Object socket) {
-        return address(SOCKET_METHODS.get(socket.getClass()).local(), socket);
+        SocketMethods m = SOCKET_METHODS.get(socket.getClass());
+        return isDomain(socket) ? unixAddress(call(m.localDomain(), socket)) : (SocketAddress) call(m.local(), socket);
     }
 
-    private static SocketAddress address(MethodHandle getter, Object socket) {
+    private static Object call(MethodHandle getter, Object socket) {
         if (getter == null) {
             return null;
         }
         try {
-            return (SocketAddress) getter.invoke(socket);
+            return getter.invoke(socket);
         } catch (Throwable closedOrUnconnected) {
             return null;
         }
     }
 
+    /** Whether the socket is a Unix domain socket (asked of the kernel: SO_DOMAIN). */
+    boolean isDomain(Object socket) {
+        return intOption(socket, SO_DOMAIN) == AF_UNIX;
+    }
+
     /** Whether the socket is a stream socket (TCP): datagram sockets connect too, but are never connections. */
     boolean isStream(Object socket) {
-        MethodHandle option = SOCKET_METHODS.get(socket.getClass()).intOption();
-        if (option == null) {
+        if (SOCKET_METHODS.get(socket.getClass()).intOption() == null) {
             return true; // reported when looked up; a connected datagram socket may then be taken for a connection
         }
+        return intOption(socket, SO_TYPE) == SOCK_STREAM;
+    }
+
+    /** A SOL_SOCKET option's value, -1 when it cannot be read. */
+    private static int intOption(Object socket, int option) {
+        MethodHandle getter = SOCKET_METHODS.get(socket.getClass()).intOption();
+        if (getter == null) {
+            return -1;
+        }
         try {
-            return (int) option.invoke(socket, SOL_SOCKET, SO_TYPE) == SOCK_STREAM;
+            return (int) getter.invoke(socket, SOL_SOCKET, option);
         } catch (Throwable unreadable) {
-            return false;
+            return -1;
         }
     }
 
