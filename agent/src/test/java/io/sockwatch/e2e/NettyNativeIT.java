@@ -80,6 +80,34 @@ class NettyNativeIT {
     }
 
     /**
+     * Netty 4.2 as named modules (its jars carry module-info) on the module path, the program on the class path: the
+     * advice woven into a named module reaches the bridge in the boot loader all the same.
+     */
+    @TestFactory
+    List<DynamicNode> nettyAsNamedModules() throws Exception {
+        return Jdks.each((jdk, version) -> {
+            String label = "JDK " + version + " Netty module path";
+            String modulePath;
+            try (var jars = java.nio.file.Files.list(Path.of(System.getProperty("sockwatch.it.libs",
+                    "target/it-libs") + "-netty42"))) {
+                modulePath = String.join(java.io.File.pathSeparator, jars.map(Path::toString)
+                        .filter(j -> j.endsWith(".jar") && !j.contains("io_uring")).sorted().toList());
+            }
+            AgentJvm jvm = new AgentJvm(jdk).arg("--module-path").arg(modulePath)
+                    .arg("--add-modules").arg("ALL-MODULE-PATH");
+            ScenarioRun run = ScenarioRun.run(jvm, receiver, label, NettyNativeScenarios.class, lines -> 4,
+                    "epoll", "client_close", "server_reset");
+            List<DynamicNode> tests = new ArrayList<>();
+            tests.add(run.ran(2));
+            Map<String, Sides> scenarios = scenarios("netty.epoll");
+            for (ScenarioLine line : run.lines()) {
+                tests.addAll(run.tcp(line, scenarios.get(line.name()), ScenarioRun.SideCheck.NONE));
+            }
+            return List.of(dynamicContainer(label, tests));
+        });
+    }
+
+    /**
      * The agent attached at run time to a JVM whose Netty epoll classes are loaded and in use: it retransforms them;
      * the connection made before is not observed, the one after is, on both sides.
      */
