@@ -21,7 +21,20 @@ WORKLOADS = [  # name, metric direction (higher is better?), target ratio for so
     ("first_close", False, None, "the first close() in a JVM that has lived a second (the client wrote last, "
                     "the peer still open)"),
     ("later_close", False, None, "the median close(), closes 101 to 300 of the same program"),
+    ("netty_echo_epoll", False, 1.05, "Netty 4.2 echo on epoll, one 64 B message in flight, client and server in one "
+                                      "process (JFR socket events cannot see native transports)"),
+    ("netty_echo_io_uring", False, 1.05, "the same on io_uring"),
 ]
+
+NETTY = os.path.join(ROOT, "agent", "target", "it-libs-netty42")
+
+
+def classpath(workload):
+    """The JDK workloads need nothing; the Netty ones run on the Netty 4.2 the build copies for the tests."""
+    classes = os.path.join(TARGET, "classes")
+    if not workload.startswith("netty_"):
+        return classes
+    return ":".join([classes] + sorted(os.path.join(NETTY, j) for j in os.listdir(NETTY) if j.endswith(".jar")))
 
 
 class Sink(http.server.BaseHTTPRequestHandler):
@@ -53,6 +66,9 @@ def build(java_home):
         "-Dmdep.outputFile=" + os.path.join(TARGET, "test-classpath.txt")], cwd=ROOT)
     sh([os.path.join(java_home, "bin", "javac"), "-d", os.path.join(TARGET, "classes"),
         os.path.join(ROOT, "bench", "src", "Workloads.java")])
+    sh(["mvn", "-B", "-q", "-pl", "agent", "dependency:copy@netty42-test-libraries"], cwd=ROOT)
+    sh([os.path.join(java_home, "bin", "javac"), "-d", os.path.join(TARGET, "classes"), "-cp", classpath("netty_"),
+        os.path.join(ROOT, "bench", "src", "NettyWorkloads.java")])
     with open(os.path.join(TARGET, "sockets.jfc"), "w") as f:
         f.write('<?xml version="1.0" encoding="UTF-8"?>\n<configuration version="2.0">\n')
         for event in ("jdk.SocketRead", "jdk.SocketWrite"):
@@ -81,8 +97,9 @@ def raise_fd_limit():
 
 
 def run_once(java, jvm_args, workload):
+    main = "NettyWorkloads" if workload.startswith("netty_") else "Workloads"
     cmd = ["/usr/bin/time", "-f", "MAXRSS %M", java, "-Xmx2g"] + jvm_args + [
-        "-cp", os.path.join(TARGET, "classes"), "Workloads", workload] + (["9500"] if workload == "many" else [])
+        "-cp", classpath(workload), main, workload] + (["9500"] if workload == "many" else [])
     start = time.perf_counter()
     p = subprocess.run(cmd, text=True, capture_output=True, preexec_fn=raise_fd_limit)
     wall = time.perf_counter() - start
@@ -119,6 +136,8 @@ def main():
     ap.add_argument("--only", nargs="*", help="workloads to run (default: all)")
     ap.add_argument("--no-jmh", action="store_true")
     ap.add_argument("--output", default=os.path.join(ROOT, "docs", "performance.md"))
+    ap.add_argument("--notes", default=os.path.join(ROOT, "bench", "NOTES.md"),
+                    help="text appended to the report ('' for none: a narrowed run, --only)")
     args = ap.parse_args()
     java = os.path.join(args.java_home, "bin", "java")
     build(args.java_home)
@@ -195,8 +214,8 @@ def write_report(args, java, selected, results, rss, jmh_rows):
     if args.only and os.path.exists(args.output):
         lines = merged(open(args.output).read(), lines, datetime.date.today())
     else:
-        notes = os.path.join(ROOT, "bench", "NOTES.md")
-        if os.path.exists(notes):
+        notes = args.notes
+        if notes and os.path.exists(notes):
             lines += [open(notes).read()]
     with open(args.output, "w") as f:
         f.write("\n".join(lines) + "\n")

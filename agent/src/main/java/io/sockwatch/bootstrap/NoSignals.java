@@ -3,7 +3,7 @@ package io.sockwatch.bootstrap;
 import java.nio.ByteBuffer;
 
 /** What the bridge forwards to before the agent installs its objects (and after a test removes them): nothing. */
-final class NoSignals implements SocketSignals, AsyncSignals {
+final class NoSignals implements SocketSignals, AsyncSignals, NativeSignals {
 
     static final NoSignals INSTANCE = new NoSignals();
 
@@ -93,5 +93,25 @@ final class NoSignals implements SocketSignals, AsyncSignals {
 
     @Override
     public void timedOut(Object channel, boolean read) {
+    }
+
+    @Override
+    public void connectStarted(Object socket, Object remote) {
+    }
+
+    @Override
+    public void accepted(Object listener, int fd, Throwable failure) {
+    }
+
+    @Override
+    public void socketCreated(Object socket, int fd) {
+    }
+
+    @Override
+    public void childBuilt(Object parent, Object socket) {
+    }
+
+    @Override
+    public void completed(Object channel, int operation, int result) {
     }
 }

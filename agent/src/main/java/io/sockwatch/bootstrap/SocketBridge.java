@@ -14,6 +14,7 @@ public final class SocketBridge {
 
     private static volatile SocketSignals signals = NoSignals.INSTANCE;
     private static volatile AsyncSignals async = NoSignals.INSTANCE;
+    private static volatile NativeSignals natives = NoSignals.INSTANCE;
 
     private SocketBridge() {
     }
@@ -28,6 +29,11 @@ public final class SocketBridge {
         async = operations == null ? NoSignals.INSTANCE : operations;
     }
 
+
+    /** {@code null} puts the do-nothing object back. */
+    public static void installNative(NativeSignals netty) {
+        natives = netty == null ? NoSignals.INSTANCE : netty;
+    }
 
     public static void connectStarted(Object socket, Object remote, int timeoutMillis, String api) {
         signals.connectStarted(socket, remote, timeoutMillis, api);
@@ -111,5 +117,25 @@ public final class SocketBridge {
 
     public static void asyncTimedOut(Object channel, boolean read) {
         async.timedOut(channel, read);
+    }
+
+    public static void nativeConnectStarted(Object socket, Object remote) {
+        natives.connectStarted(socket, remote);
+    }
+
+    public static void nativeAccepted(Object listener, int fd, Throwable failure) {
+        natives.accepted(listener, fd, failure);
+    }
+
+    public static void nativeSocketCreated(Object socket, int fd) {
+        natives.socketCreated(socket, fd);
+    }
+
+    public static void nativeChildBuilt(Object parent, Object socket) {
+        natives.childBuilt(parent, socket);
+    }
+
+    public static void nativeCompleted(Object channel, int operation, int result) {
+        natives.completed(channel, operation, result);
     }
 }

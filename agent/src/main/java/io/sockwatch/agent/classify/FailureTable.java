@@ -54,6 +54,38 @@ public final class FailureTable {
         return new MessageRule(fragment, Failure.ending(origin, reason));
     }
 
+    static final int EPIPE = 32;
+    static final int ENETUNREACH = 101;
+    static final int ECONNRESET = 104;
+    static final int ETIMEDOUT = 110;
+    static final int ECONNREFUSED = 111;
+    static final int EHOSTUNREACH = 113;
+
+    /**
+     * Classifies a failure of {@code operation} that carries the kernel's {@code errno} (0 when it carries none).
+     * A known errno decides; any other number, or none, leaves the exception to {@link #classify(Operation,
+     * Throwable)}.
+     */
+    public static Failure classify(Operation operation, Throwable failure, int errno) {
+        Failure known = byErrno(operation, errno);
+        return known != null ? known : classify(operation, failure);
+    }
+
+    /** What each errno means for a connection, as the JDK paths' strerror texts in {@code MESSAGES} say. */
+    static Failure byErrno(Operation operation, int errno) {
+        return switch (errno) {
+            case ECONNRESET -> Failure.ending(Origin.PEER_RST, Reason.RESET);
+            case EPIPE -> Failure.ending(Origin.PEER_FIN, Reason.BROKEN_PIPE);
+            case ECONNREFUSED -> Failure.ending(Origin.PEER_RST, Reason.REFUSED);
+            case ETIMEDOUT -> operation == Operation.CONNECT
+                    ? Failure.ending(Origin.TIMEOUT, Reason.CONNECT_TIMEOUT)
+                    : Failure.ending(Origin.TIMEOUT, Reason.KEEPALIVE_TIMEOUT);
+            case EHOSTUNREACH -> Failure.ending(Origin.UNREACHABLE, Reason.NO_ROUTE);
+            case ENETUNREACH -> Failure.ending(Origin.UNREACHABLE, Reason.NETWORK_UNREACHABLE);
+            default -> null;
+        };
+    }
+
     /**
      * Classifies a failure of {@code operation}. Never returns null: what no rule knows is
      * {@link Origin#UNKNOWN}/{@link Reason#OTHER}.

@@ -1,5 +1,6 @@
 package io.sockwatch.agent.instrumentation;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import java.util.List;
@@ -33,10 +34,18 @@ public record AdvisedMethod(Class<?> advice, String name, List<String> parameter
         return new AdvisedMethod(advice, name, parameterTypes, value);
     }
 
+    /** The name a row gives a constructor: {@code advise(Opened.class, CONSTRUCTOR, "int")}. */
+    public static final String CONSTRUCTOR = "<init>";
+
     /** The declared method this row names, compared by type names: matching never loads the JDK class. */
     public ElementMatcher.Junction<MethodDescription> matcher() {
-        return named(name).and(new ParameterTypes(parameterTypes));
+        ElementMatcher.Junction<MethodDescription> byName =
+                name.equals(CONSTRUCTOR) ? isConstructor() : named(name);
+        return byName.and(new ParameterTypes(parameterTypes));
     }
+
+    /** The library whose classes are also matched shaded ({@link TypeInstrumentation#relocatable()}). */
+    private static final String RELOCATED_LIBRARY = "io.netty.";
 
     /** A class rather than a lambda: each lambda costs a class spun at agent start. */
     private static final class ParameterTypes extends ElementMatcher.Junction.AbstractBase<MethodDescription> {
@@ -53,11 +62,16 @@ public record AdvisedMethod(Class<?> advice, String name, List<String> parameter
                 return false;
             }
             for (int i = 0; i < types.size(); i++) {
-                if (!types.get(i).getActualName().equals(names.get(i))) {
+                if (!sameType(types.get(i).getActualName(), names.get(i))) {
                     return false;
                 }
             }
             return true;
+        }
+
+        /** A Netty type is itself under any package prefix a library shaded it with, as its class is. */
+        private static boolean sameType(String actual, String named) {
+            return actual.equals(named) || named.startsWith(RELOCATED_LIBRARY) && actual.endsWith("." + named);
         }
     }
 

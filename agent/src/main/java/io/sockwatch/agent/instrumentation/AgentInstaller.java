@@ -1,10 +1,11 @@
 package io.sockwatch.agent.instrumentation;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 
 import io.sockwatch.agent.instrumentation.async.AsynchronousChannelModule;
 import io.sockwatch.agent.instrumentation.channel.SocketChannelModule;
+import io.sockwatch.agent.instrumentation.netty.NettyIoUringModule;
+import io.sockwatch.agent.instrumentation.netty.NettyNativeModule;
 import io.sockwatch.agent.instrumentation.socket.NioSocketModule;
 import io.sockwatch.agent.instrumentation.socket.PlainSocketModule;
 import io.sockwatch.agent.instrumentation.tls.TlsModule;
@@ -38,7 +39,7 @@ public final class AgentInstaller {
     /** Every socket API sockwatch observes, in the order the debug line names them. */
     static List<SocketModule> modules() {
         return List.of(new NioSocketModule(), new SocketChannelModule(), new PlainSocketModule(), new TlsModule(),
-                new AsynchronousChannelModule());
+                new AsynchronousChannelModule(), new NettyNativeModule(), new NettyIoUringModule());
     }
 
     /** Installs the modules and returns the {@code socket.api} values now observed. */
@@ -63,9 +64,9 @@ public final class AgentInstaller {
             for (TypeInstrumentation type : module.types()) {
                 // Classes not loaded yet are instrumented when the JDK loads them; their shape is checked then, from
                 // the class file, so that starting the agent loads none of them.
-                builder = builder.type(named(type.typeName()))
+                builder = builder.type(type.typeMatcher())
                         .transform((b, description, classLoader, javaModule, domain) ->
-                                weave(b, module, type, description, tracker));
+                                weave(b, module, type, description, classLoader, tracker));
             }
             if (!module.isOptional() || module.isPresent()) {
                 apis.add(module.api());
@@ -86,10 +87,10 @@ public final class AgentInstaller {
 
     private static DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, SocketModule module,
                                                 TypeInstrumentation type, TypeDescription description,
-                                                ConnectionTracker tracker) {
-        List<String> missing = missing(module, type, description);
+                                                ClassLoader loader, ConnectionTracker tracker) {
+        List<String> missing = missing(module, type, description, loader);
         if (!missing.isEmpty()) {
-            Unsupported.report(type.typeName() + " lacks " + missing + "; " + module.api()
+            Unsupported.report(description.getName() + " lacks " + missing + "; " + module.api()
                     + " connections are not observed there", null);
             return builder;
         }
@@ -100,21 +101,31 @@ public final class AgentInstaller {
     /**
      * What keeps {@code type} from being instrumented: what its class lacks, and what the module's other core
      * classes lack. Those are read from their class files: loading them from inside a transformation would keep them
-     * from being instrumented themselves.
+     * from being instrumented themselves. A library's core classes are looked for in the class loader of
+     * {@code type}, under the same package prefix (a shaded copy's core classes are shaded alike).
      */
     static List<String> missing(SocketModule module, TypeInstrumentation type, TypeDescription description) {
+        return missing(module, type, description, null);
+    }
+
+    static List<String> missing(SocketModule module, TypeInstrumentation type, TypeDescription description,
+                                ClassLoader loader) {
         List<String> missing = type.missingFrom(description);
+        TypePool classFiles = loader == null || !type.relocatable() ? JDK_CLASS_FILES
+                : TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+        String prefix = type.relocatable() ? type.prefixOf(description.getName()) : "";
         for (TypeInstrumentation core : module.core()) {
             if (core == type) {
                 continue;
             }
-            TypePool.Resolution resolution = JDK_CLASS_FILES.describe(core.typeName());
+            String coreName = prefix + core.typeName();
+            TypePool.Resolution resolution = classFiles.describe(coreName);
             if (!resolution.isResolved()) {
-                missing.add("class " + core.typeName());
+                missing.add("class " + coreName);
                 continue;
             }
             for (String m : core.missingFrom(resolution.resolve())) {
-                missing.add(core.typeName() + "." + m);
+                missing.add(coreName + "." + m);
             }
         }
         return missing;

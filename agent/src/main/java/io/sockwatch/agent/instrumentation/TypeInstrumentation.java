@@ -1,5 +1,6 @@
 package io.sockwatch.agent.instrumentation;
 
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 
 import java.util.ArrayList;
@@ -17,8 +18,12 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * One class that sockwatch instruments: its name (it is never referenced as a type, most are not exported), the
  * methods it must have with the advice for each, and the fields that advice reads.
+ *
+ * @param relocatable a library class that other libraries shade under a package prefix of their own
+ *                    ({@code io.grpc.netty.shaded.io.netty...}): matched under any prefix, in any class loader
  */
-public record TypeInstrumentation(String typeName, List<AdvisedMethod> methods, List<String> requiredFields) {
+public record TypeInstrumentation(String typeName, List<AdvisedMethod> methods, List<String> requiredFields,
+                                  boolean relocatable) {
 
     public TypeInstrumentation {
         methods = List.copyOf(methods);
@@ -33,12 +38,27 @@ public record TypeInstrumentation(String typeName, List<AdvisedMethod> methods, 
     public static TypeInstrumentation of(String typeName, List<AdvisedMethod> shared, AdvisedMethod... methods) {
         List<AdvisedMethod> all = new ArrayList<>(shared);
         all.addAll(List.of(methods));
-        return new TypeInstrumentation(typeName, all, List.of());
+        return new TypeInstrumentation(typeName, all, List.of(), false);
     }
 
     /** Fields the advice reads, by name; their absence makes the class unsupported. */
     public TypeInstrumentation readingFields(String... fields) {
-        return new TypeInstrumentation(typeName, methods, List.of(fields));
+        return new TypeInstrumentation(typeName, methods, List.of(fields), relocatable);
+    }
+
+    /** This class also under any package prefix (see {@code relocatable}). */
+    public TypeInstrumentation underAnyPrefix() {
+        return new TypeInstrumentation(typeName, methods, requiredFields, true);
+    }
+
+    /** Which classes are this one: by exact name, or, for a relocatable class, also by the name's end. */
+    public ElementMatcher.Junction<TypeDescription> typeMatcher() {
+        return relocatable ? named(typeName).or(nameEndsWith("." + typeName)) : named(typeName);
+    }
+
+    /** The package prefix a relocated copy of this class was given ({@code ""} for the class itself). */
+    public String prefixOf(String actualName) {
+        return actualName.endsWith(typeName) ? actualName.substring(0, actualName.length() - typeName.length()) : "";
     }
 
     /** The methods and fields {@code type} lacks, described for the report; empty when it is as expected. */

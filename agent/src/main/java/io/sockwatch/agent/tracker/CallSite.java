@@ -74,6 +74,10 @@ final class CallSite {
         attributes.put("code.stacktrace", trace.toString());
     }
 
+    /**
+     * Netty's native socket classes ({@code io.netty.channel.unix}, also shaded) are to its native transports what
+     * {@code sun.nio.ch} is to its NIO one: the socket itself, not a caller.
+     */
     static boolean isApplicationFrame(String className) {
         return !(className.startsWith("java.")
                 || className.startsWith("javax.")
@@ -81,6 +85,7 @@ final class CallSite {
                 || className.startsWith("sun.")
                 || className.startsWith("com.sun.")
                 || className.startsWith("io.sockwatch.agent.")
-                || className.startsWith("io.sockwatch.bootstrap."));
+                || className.startsWith("io.sockwatch.bootstrap.")
+                || className.contains("io.netty.channel.unix."));
     }
 }

@@ -132,7 +132,8 @@ final class ConnectionSignals {
             return;
         }
         long now = System.nanoTime();
-        Failure f = failure == null ? null : FailureTable.classify(Operation.CONNECT, failure);
+        Failure f = failure == null ? null
+                : FailureTable.classify(Operation.CONNECT, failure, inspectors.errno(state, failure));
         boolean ended = false;
         synchronized (state) {
             if (state.connectingThread == null) {
@@ -204,7 +205,9 @@ final class ConnectionSignals {
      * (out of file descriptors), is worth a report of its own. Accept timeouts are routine polling and are not.
      */
     private void acceptFailed(Object listenerSocket, Throwable failure, String api) {
-        Failure f = FailureTable.classify(Operation.ACCEPT, failure);
+        SocketInspector listenerInspector = inspectors.of(api);
+        Failure f = FailureTable.classify(Operation.ACCEPT, failure,
+                listenerInspector == null ? 0 : listenerInspector.errno(failure));
         if (!f.terminal()) {
             return;
         }
@@ -348,7 +351,7 @@ final class ConnectionSignals {
     }
 
     private void onFailure(ConnectionState state, Operation operation, Throwable failure, long now) {
-        Failure f = FailureTable.classify(operation, failure);
+        Failure f = FailureTable.classify(operation, failure, inspectors.errno(state, failure));
         synchronized (state) {
             if (f.timeoutEvent()) {
                 state.addEvent("socket.timeout", now, EventAttributes.timeout(operation, failure));

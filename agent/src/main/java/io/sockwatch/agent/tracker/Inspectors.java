@@ -94,4 +94,10 @@ final class Inspectors {
             state.setLocal(local);
         }
     }
+
+    /** The errno inside {@code failure} as the inspector of the connection's API reads it, 0 when none. */
+    int errno(ConnectionState state, Throwable failure) {
+        SocketInspector inspector = byApi.get(state.api());
+        return inspector == null ? 0 : inspector.errno(failure);
+    }
 }

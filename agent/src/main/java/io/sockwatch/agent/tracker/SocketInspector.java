@@ -56,6 +56,14 @@ public interface SocketInspector {
         return false;
     }
 
+    /**
+     * The errno that a native library carried inside {@code failure} (positive, as errno.h has it), or 0 when it
+     * carries none: what the classifier reads before the message. Only on the rare path of a failure.
+     */
+    default int errno(Throwable failure) {
+        return 0;
+    }
+
     /** How many threads are blocked in I/O on the socket right now (0 when unknown). */
     int threadsInIo(Object socket);
 }

@@ -2,12 +2,14 @@ package io.sockwatch.agent.instrumentation;
 
 import static io.sockwatch.agent.instrumentation.AdvisedMethod.advise;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
 import org.junit.jupiter.api.Test;
@@ -56,10 +58,47 @@ class AgentInstallerTest {
         assertEquals(List.of("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl"), async.types().stream()
                 .map(TypeInstrumentation::typeName).filter(t -> !group.contains(t)).toList());
         for (SocketModule module : AgentInstaller.modules()) {
-            if (!module.api().equals(async.api())) {
+            if (!module.api().equals(async.api()) && !module.api().startsWith("netty.")) {
                 assertEquals(List.of(), module.core(), module.api());
             }
         }
+    }
+
+    /** Netty's socket and its base class observe a connection together, under whatever prefix a library shades them. */
+    @Test
+    void nettysSocketClassesStandOrFallTogetherUnderAnyPrefix() {
+        SocketModule netty = AgentInstaller.modules().stream().filter(m -> m.api().startsWith("netty."))
+                .findFirst().orElseThrow();
+        assertEquals(List.of("io.netty.channel.unix.Socket", "io.netty.channel.unix.FileDescriptor"),
+                netty.core().stream().map(TypeInstrumentation::typeName).toList());
+        assertTrue(netty.isOptional(), "only applications with Netty have them");
+        for (TypeInstrumentation type : netty.types()) {
+            assertTrue(type.relocatable(), type.typeName());
+            assertFalse(type.typeMatcher().matches(TypeDescription.ForLoadedType.of(Object.class)));
+            assertEquals("io.grpc.netty.shaded.", type.prefixOf("io.grpc.netty.shaded." + type.typeName()));
+        }
+    }
+
+    /** The Netty on the test class path (4.1.115) has every method the rows name, its core read from its loader. */
+    @Test
+    void nettysOwnClassesHaveTheAdvisedShape() {
+        ClassLoader loader = getClass().getClassLoader();
+        TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+        SocketModule netty = AgentInstaller.modules().stream().filter(m -> m.api().startsWith("netty."))
+                .findFirst().orElseThrow();
+        for (TypeInstrumentation type : netty.types()) {
+            assertEquals(List.of(), AgentInstaller.missing(netty, type, pool.describe(type.typeName()).resolve(),
+                    loader), type.typeName());
+            // grpc-netty-shaded (also on the test class path): matched, and its core found under the same prefix.
+            TypeDescription shaded = pool.describe("io.grpc.netty.shaded." + type.typeName()).resolve();
+            assertTrue(type.typeMatcher().matches(shaded), shaded.getName());
+            assertEquals(List.of(), AgentInstaller.missing(netty, type, shaded, loader), shaded.getName());
+        }
+        // A copy whose partner its class loader cannot find under the same prefix is left alone, named.
+        TypeInstrumentation socket = netty.core().get(0);
+        TypeDescription shadedSocket = pool.describe("io.grpc.netty.shaded." + socket.typeName()).resolve();
+        assertEquals(List.of("class io.grpc.netty.shaded.io.netty.channel.unix.FileDescriptor"),
+                AgentInstaller.missing(netty, socket, shadedSocket, new ClassLoader(null) { }));
     }
 
     @Test

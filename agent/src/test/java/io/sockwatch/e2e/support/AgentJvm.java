@@ -136,7 +136,13 @@ public final class AgentJvm {
         return jar;
     }
 
-    private AgentJvm withCopiedLibraries(String suffix) throws IOException {
+    /** Netty {@code 41} or {@code 42} with its native transports, as the build copied them for NettyNativeIT. */
+    public AgentJvm withNetty(int line) throws IOException {
+        return withCopiedLibraries("-netty" + line);
+    }
+
+    /** The libraries the build copied into {@code it-libs<suffix>}. */
+    public AgentJvm withCopiedLibraries(String suffix) throws IOException {
         Path dir = Path.of(System.getProperty("sockwatch.it.libs", "target/it-libs") + suffix);
         try (Stream<Path> jars = Files.list(dir)) {
             jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(this::classpath);

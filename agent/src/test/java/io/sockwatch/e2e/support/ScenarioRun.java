@@ -56,8 +56,16 @@ public final class ScenarioRun {
     public static ScenarioRun run(AgentJvm jvm, OtlpReceiver receiver, String label, Class<?> program,
                                   ToIntFunction<List<ScenarioLine>> expectedSpans)
             throws IOException, InterruptedException {
+        return run(jvm, receiver, label, program, expectedSpans, new String[0]);
+    }
+
+    /** The same, with arguments for the program. */
+    public static ScenarioRun run(AgentJvm jvm, OtlpReceiver receiver, String label, Class<?> program,
+                                  ToIntFunction<List<ScenarioLine>> expectedSpans, String... programArgs)
+            throws IOException, InterruptedException {
         String service = label.replaceAll("[^A-Za-z0-9.]+", "-");
-        AgentJvm.Result result = jvm.exportingTo(receiver, service).arg("-Dsockwatch.close.grace=200ms").run(program);
+        AgentJvm.Result result = jvm.exportingTo(receiver, service).arg("-Dsockwatch.close.grace=200ms")
+                .run(program, programArgs);
         int expected = expectedSpans.applyAsInt(ScenarioLine.all(result));
         return new ScenarioRun(result, ServiceSpans.await(receiver, service, expected, result), expected);
     }
