@@ -39,12 +39,15 @@ final class AgentWiring {
         }
         // The SDK starts on the export thread: the application does not wait for it.
         DeliveryLedger ledger = new DeliveryLedger();
-        SpanPipeline pipeline = new SpanPipeline(config.queueSize(),
-                Telemetry.exportsTraces(System.getProperties(), System.getenv(), config.otelArguments()), ledger,
+        boolean spans = config.spans() != SockwatchConfig.SpanMode.NONE
+                && Telemetry.exportsTraces(System.getProperties(), System.getenv(), config.otelArguments());
+        SpanPipeline pipeline = new SpanPipeline(config.queueSize(), spans, ledger,
                 () -> Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(), version,
                         ledger, System.err::println, config.debug() ? System.err::println : null),
-                telemetry -> new ConnectionSpans(telemetry.tracer(version),
-                        config.spans() == SockwatchConfig.SpanMode.ERRORS),
+                telemetry -> spans ? new ConnectionSpans(telemetry.tracer(version),
+                        config.spans() == SockwatchConfig.SpanMode.ERRORS) : null,
+                Telemetry.exportsMetrics(System.getProperties(), System.getenv(), config.otelArguments()),
+                telemetry -> telemetry.connectionMetrics(version, config.metricsPeerSets()),
                 System.err::println);
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),

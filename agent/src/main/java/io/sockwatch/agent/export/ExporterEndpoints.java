@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The host:port pairs the configured trace exporters send to: sockwatch never observes its own export. */
+/** The host:port pairs the configured trace and metrics exporters send to: sockwatch never observes its own export. */
 public final class ExporterEndpoints {
 
     /** A host and port the exporter connects to. */
@@ -33,6 +33,15 @@ public final class ExporterEndpoints {
                 }
             }
         }
+        for (String exporter : otel.get("otel.metrics.exporter", "otlp").split(",")) {
+            if (exporter.trim().equalsIgnoreCase("otlp")) {
+                String protocol = otel.get("otel.exporter.otlp.metrics.protocol",
+                        otel.get("otel.exporter.otlp.protocol", "http/protobuf"));
+                String fallback = protocol.equals("grpc") ? "http://localhost:4317" : "http://localhost:4318";
+                add(endpoints, otel.get("otel.exporter.otlp.metrics.endpoint",
+                        otel.get("otel.exporter.otlp.endpoint", fallback)));
+            }
+        }
         return endpoints;
     }
 
@@ -46,7 +55,10 @@ public final class ExporterEndpoints {
             if (port < 0) {
                 port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
             }
-            endpoints.add(new Endpoint(uri.getHost(), port));
+            Endpoint endpoint = new Endpoint(uri.getHost(), port);
+            if (!endpoints.contains(endpoint)) {
+                endpoints.add(endpoint); // traces and metrics usually share one collector
+            }
         } catch (IllegalArgumentException e) {
             // The SDK reports a malformed endpoint itself.
         }

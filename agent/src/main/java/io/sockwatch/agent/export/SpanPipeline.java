@@ -1,5 +1,6 @@
 package io.sockwatch.agent.export;
 
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.sockwatch.agent.tracker.ConnectionListener;
 import io.sockwatch.agent.tracker.ConnectionState;
 import io.sockwatch.agent.tracker.AgentWork;
@@ -11,13 +12,14 @@ import java.util.function.Supplier;
 
 /**
  * Hands ended connections to OpenTelemetry on a thread of its own, through a bounded queue: the application's
- * threads never build spans, and the SDK starts in the background instead of delaying the application's start.
+ * threads never build spans nor record metrics, and the SDK starts in the background instead of delaying the
+ * application's start. With metrics, established connections pass through the queue too, to be counted as open.
  * Connections that end before the SDK is ready wait in the queue. Every connection handed here is accounted for
  * in the {@link DeliveryLedger}: delivered, exempt by configuration, or lost with a reason.
  */
 public final class SpanPipeline implements ConnectionListener {
 
-    /** Ended connections, and at exit {@link #WAKE_UP}. */
+    /** Ended connections, {@link Opened} ones (with metrics), and at exit {@link #WAKE_UP}. */
     private final ArrayBlockingQueue<Object> queue;
     /** Put in the queue at exit so that a waiting worker starts on the last spans at once. */
     private static final Object WAKE_UP = new Object();
@@ -25,6 +27,7 @@ public final class SpanPipeline implements ConnectionListener {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private final DeliveryLedger ledger;
     private final boolean exporting;
+    private final boolean counting;
     private final Thread worker;
     private volatile boolean stopping;
     private volatile boolean started;
@@ -32,18 +35,26 @@ public final class SpanPipeline implements ConnectionListener {
     private volatile SpanDelivery delivery;
     private volatile Telemetry telemetry;
 
+    /** An established connection, for the open connections metric. */
+    private record Opened(ConnectionState connection) {
+    }
+
     /**
      * @param capacity  how many ended connections may wait for export
      * @param exporting false when no trace exporter is configured: connections are counted, never built
      * @param start     builds the SDK (on the pipeline's thread)
-     * @param spans     turns the SDK into the span writer
+     * @param spans     turns the SDK into the span writer, null when no span is wanted ({@code sockwatch.spans=none})
+     * @param counting  whether a metrics exporter is configured
+     * @param metrics   turns the SDK into the metrics recorder (null when it has no metrics exporter)
      */
     public SpanPipeline(int capacity, boolean exporting, DeliveryLedger ledger, Supplier<Telemetry> start,
-                        Function<Telemetry, ConnectionSpans> spans, Consumer<String> warn) {
+                        Function<Telemetry, ConnectionSpans> spans, boolean counting,
+                        Function<Telemetry, ConnectionMetrics> metrics, Consumer<String> warn) {
         this.queue = new ArrayBlockingQueue<>(Math.max(16, capacity));
         this.ledger = ledger;
         this.exporting = exporting;
-        this.worker = new Thread(() -> run(start, spans, warn), "sockwatch-export");
+        this.counting = counting;
+        this.worker = new Thread(() -> run(start, spans, metrics, warn), "sockwatch-export");
         this.worker.setDaemon(true);
     }
 
@@ -54,21 +65,32 @@ public final class SpanPipeline implements ConnectionListener {
     @Override
     public void connectionEnded(ConnectionState connection) {
         ledger.handed();
-        if (!exporting) {
+        if (!exporting && !counting) {
             ledger.notExported(1);
         } else if (!queue.offer(connection)) {
             ledger.lost(1, DeliveryLedger.QUEUE_FULL);
         }
     }
 
-    private void run(Supplier<Telemetry> start, Function<Telemetry, ConnectionSpans> spans, Consumer<String> warn) {
+    /** Counted among the open connections; a full queue only leaves it uncounted (its ending is not subtracted). */
+    @Override
+    public void connectionOpened(ConnectionState connection) {
+        if (counting) {
+            queue.offer(new Opened(connection));
+        }
+    }
+
+    private void run(Supplier<Telemetry> start, Function<Telemetry, ConnectionSpans> spans,
+                     Function<Telemetry, ConnectionMetrics> metrics, Consumer<String> warn) {
         AgentWork.mark(true); // whatever the SDK connects to from here is never observed
         ConnectionSpans writer = null;
+        ConnectionMetrics recorder = null;
         SpanDelivery delivery = null;
         try {
             Telemetry t = start.get();
             telemetry = t;
             writer = spans.apply(t);
+            recorder = metrics.apply(t);
             delivery = t.delivery();
             if (delivery != null) {
                 delivery.warmUp(t.collectors());
@@ -86,7 +108,10 @@ public final class SpanPipeline implements ConnectionListener {
                 break;
             }
             if (next instanceof ConnectionState ended) {
+                count(recorder, ended);
                 write(writer, delivery, ended);
+            } else if (next instanceof Opened opened && recorder != null) {
+                countOpened(recorder, opened.connection());
             }
             // Also under a steady stream of endings: a partial batch and a retry fall due by the clock.
             long now = System.nanoTime();
@@ -95,8 +120,40 @@ public final class SpanPipeline implements ConnectionListener {
                 lastTick = now;
             }
         }
+        // The last metrics leave while the last spans do, within the same exit budget.
+        CompletableResultCode metricsSent = null;
+        Telemetry t = telemetry;
+        if (recorder != null && t != null) {
+            try {
+                metricsSent = t.flushMetrics();
+            } catch (Throwable e) {
+                metricsSent = null; // counted nowhere: the exit line is about spans
+            }
+        }
         if (delivery != null) {
             delivery.finish(deadlineNanos);
+        }
+        if (metricsSent != null) {
+            metricsSent.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void count(ConnectionMetrics recorder, ConnectionState ended) {
+        if (recorder != null) {
+            try {
+                recorder.ended(ended);
+            } catch (Throwable e) {
+                // A metric that cannot be recorded costs only itself; the span is still written.
+            }
+        }
+    }
+
+    private void countOpened(ConnectionMetrics recorder, ConnectionState opened) {
+        try {
+            recorder.opened(opened);
+        } catch (Throwable e) {
+            // as in count
         }
     }
 
@@ -127,7 +184,7 @@ public final class SpanPipeline implements ConnectionListener {
      * undelivered then stays pending in the ledger; see {@link #pendingReason}.
      */
     public void shutdown(long millis) {
-        if (!exporting) {
+        if (!exporting && !counting) {
             return; // nothing to deliver: the exit does not wait for the SDK
         }
         deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

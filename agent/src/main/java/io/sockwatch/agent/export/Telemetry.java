@@ -1,13 +1,19 @@
 package io.sockwatch.agent.export;
 
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.exporter.logging.LoggingMetricExporter;
 import io.opentelemetry.exporter.logging.LoggingSpanExporter;
+import io.opentelemetry.exporter.logging.otlp.OtlpJsonLoggingMetricExporter;
 import io.opentelemetry.exporter.logging.otlp.OtlpJsonLoggingSpanExporter;
+import io.opentelemetry.exporter.logging.otlp.internal.metrics.OtlpStdoutMetricExporterBuilder;
 import io.opentelemetry.exporter.logging.otlp.internal.traces.OtlpStdoutSpanExporterBuilder;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.sockwatch.agent.tracker.AgentWork;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,13 +42,20 @@ public final class Telemetry {
     private final List<ExporterEndpoints.Endpoint> endpoints;
     private final SpanDelivery delivery;
     private final List<AgentWorkSpanExporter> exporters;
+    private final List<AgentWorkMetricExporter> metricExporters;
+    private final DeliveryLedger ledger;
+    private final ExportHealth health;
 
     private Telemetry(OpenTelemetrySdk sdk, List<ExporterEndpoints.Endpoint> endpoints, SpanDelivery delivery,
-                      List<AgentWorkSpanExporter> exporters) {
+                      List<AgentWorkSpanExporter> exporters, List<AgentWorkMetricExporter> metricExporters,
+                      DeliveryLedger ledger, ExportHealth health) {
         this.sdk = sdk;
         this.endpoints = endpoints;
         this.delivery = delivery;
         this.exporters = List.copyOf(exporters);
+        this.metricExporters = List.copyOf(metricExporters);
+        this.ledger = ledger;
+        this.health = health;
     }
 
     /** Where the configured exporters send, read from the same settings the SDK reads, before it starts. */
@@ -58,6 +71,21 @@ public final class Telemetry {
         OtelSettings corrected = OtelSettingsCheck.run(new OtelSettings(props, env, agentArguments), Map.of(),
                 problem -> { }).corrected();
         for (String exporter : corrected.get("otel.traces.exporter", "otlp").split(",")) {
+            if (!exporter.isBlank() && !exporter.trim().equalsIgnoreCase("none")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether any metrics exporter is configured. Like the OpenTelemetry Java agent, sockwatch exports metrics over
+     * OTLP unless told otherwise.
+     */
+    public static boolean exportsMetrics(Properties props, Map<String, String> env, Map<String, String> agentArguments) {
+        OtelSettings corrected = OtelSettingsCheck.run(new OtelSettings(props, env, agentArguments), Map.of(),
+                problem -> { }).corrected();
+        for (String exporter : corrected.get("otel.metrics.exporter", "otlp").split(",")) {
             if (!exporter.isBlank() && !exporter.trim().equalsIgnoreCase("none")) {
                 return true;
             }
@@ -84,8 +112,8 @@ public final class Telemetry {
         SdkLog.install(debug);
         OtelSettings otel = new OtelSettings(props, env, agentArguments);
         Map<String, String> defaults = new HashMap<>(agentArguments);
-        // sockwatch emits traces only; an OTLP metrics or logs exporter would only produce failed connections.
-        defaults.putIfAbsent("otel.metrics.exporter", "none");
+        // sockwatch emits no logs: an OTLP logs exporter would only produce failed connections. Metrics default to
+        // otlp, as in the OpenTelemetry Java agent.
         defaults.putIfAbsent("otel.logs.exporter", "none");
         // The SDK's own default is grpc; like the OpenTelemetry Java agent, and like ExporterEndpoints (which must
         // agree, or the agent would observe its own export), sockwatch defaults to http/protobuf on port 4318.
@@ -99,6 +127,8 @@ public final class Telemetry {
         List<ExporterEndpoints.Endpoint> endpoints = ExporterEndpoints.of(check.corrected());
         ExporterProbe probe = new ExporterProbe(endpoints);
         List<AgentWorkSpanExporter> exporters = new ArrayList<>();
+        List<AgentWorkMetricExporter> metricExporters = new ArrayList<>();
+        ExportHealth health = new ExportHealth();
         SpanDelivery[] delivery = new SpanDelivery[1];
         try {
             OpenTelemetrySdk sdk = check.build(AutoConfiguredOpenTelemetrySdk.builder()
@@ -106,13 +136,19 @@ public final class Telemetry {
                     .addPropertiesCustomizer(config -> {
                         // A build the settings check retries starts again from no exporter.
                         exporters.clear();
+                        metricExporters.clear();
                         delivery[0] = null;
                         return Map.of();
                     })
                     .addSpanExporterCustomizer((exporter, config) -> {
                         AgentWorkSpanExporter own = new AgentWorkSpanExporter(withoutJul(exporter),
-                                !writesToTheConsole(exporter));
+                                !writesToTheConsole(exporter), health);
                         exporters.add(own);
+                        return own;
+                    })
+                    .addMetricExporterCustomizer((exporter, config) -> {
+                        AgentWorkMetricExporter own = new AgentWorkMetricExporter(withoutJul(exporter), health);
+                        metricExporters.add(own);
                         return own;
                     })
                     .addSpanProcessorCustomizer((processor, config) -> {
@@ -130,11 +166,12 @@ public final class Telemetry {
                     })
                     .disableShutdownHook())
                     .getOpenTelemetrySdk();
-            return new Telemetry(sdk, endpoints, delivery[0], exporters);
+            return new Telemetry(sdk, endpoints, delivery[0], exporters, metricExporters, ledger, health);
         } catch (RuntimeException | LinkageError e) {
             warn.accept("sockwatch: OpenTelemetry configuration error (" + rootMessage(e)
                     + "); connections are tracked but no spans are exported");
-            return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints, null, List.of());
+            return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints, null, List.of(), List.of(), ledger,
+                    health);
         }
     }
 
@@ -164,6 +201,19 @@ public final class Telemetry {
         return exporter;
     }
 
+    private static MetricExporter withoutJul(MetricExporter exporter) {
+        if (exporter instanceof LoggingMetricExporter) {
+            return new ConsoleMetricExporter(System.err);
+        }
+        if (exporter instanceof OtlpJsonLoggingMetricExporter) {
+            return new OtlpStdoutMetricExporterBuilder(Logger.getLogger(Telemetry.class.getName()))
+                    .setOutput(System.err)
+                    .setWrapperJsonObject(true)
+                    .build();
+        }
+        return exporter;
+    }
+
     private static boolean writesToTheConsole(SpanExporter exporter) {
         return exporter instanceof LoggingSpanExporter || exporter instanceof OtlpJsonLoggingSpanExporter
                 || exporter.getClass().getSimpleName().startsWith("OtlpStdout");
@@ -175,6 +225,23 @@ public final class Telemetry {
 
     public Tracer tracer(String version) {
         return sdk.getTracerProvider().tracerBuilder(SCOPE).setInstrumentationVersion(version).build();
+    }
+
+    /** The connection metrics, or null when no metrics exporter is configured. For the export thread only. */
+    public ConnectionMetrics connectionMetrics(String version, int maxPeerSets) {
+        if (metricExporters.isEmpty()) {
+            return null;
+        }
+        return new ConnectionMetrics(sdk.getMeterProvider().meterBuilder(SCOPE).setInstrumentationVersion(version)
+                .build(), maxPeerSets, ledger, health);
+    }
+
+    /** Collects the metrics and sends them now; the result completes when the collector answered. */
+    CompletableResultCode flushMetrics() {
+        if (metricExporters.isEmpty()) {
+            return CompletableResultCode.ofSuccess();
+        }
+        return AgentWork.run(() -> sdk.getSdkMeterProvider().forceFlush());
     }
 
     /** Where the exporters send: these peers are never tracked. */
@@ -209,13 +276,21 @@ public final class Telemetry {
         for (AgentWorkSpanExporter e : exporters) {
             e.shutdownExporter();
         }
+        for (AgentWorkMetricExporter e : metricExporters) {
+            e.shutdownExporter();
+        }
     }
 
     /** Delivers what is batched and closes the exporters, waiting at most {@code millis}: for tests and tools. */
     public void shutdown(long millis) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        CompletableResultCode metrics = flushMetrics();
         if (delivery != null) {
             delivery.finish(deadline);
+        }
+        metrics.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+        for (AgentWorkMetricExporter e : metricExporters) {
+            e.shutdownExporter();
         }
         for (AgentWorkSpanExporter e : exporters) {
             e.shutdownExporter().join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),

@@ -123,6 +123,7 @@ final class ConnectionSignals {
             }
             state.connectingThread = null;
             state.lastIoNanos = now;
+            state.connectEndNanos = now;
             if (failure == null) {
                 inspectors.fillAddresses(state, socket);
             } else {
@@ -134,6 +135,8 @@ final class ConnectionSignals {
         }
         if (ended) {
             ender.endNow(state, now);
+        } else if (failure == null) {
+            ender.opened(state);
         }
     }
 
@@ -161,6 +164,7 @@ final class ConnectionSignals {
             recordOpenSite(state);
         }
         table.put(socket, state);
+        ender.opened(state);
     }
 
     /** Where the application opened the connection, when sockwatch.open.callsite is on (leak hunting). */

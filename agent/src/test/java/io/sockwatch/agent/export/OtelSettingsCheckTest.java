@@ -217,8 +217,10 @@ class OtelSettingsCheckTest {
                 Arguments.of(settings("otel.traces.sampler", "parentbased_always_off", "otel.traces.sampler.arg", "x"),
                         "root:AlwaysOffSampler"),
                 Arguments.of(settings("otel.bsp.max.export.batch.size", " 64 "), "maxExportBatchSize=64"),
+                // Without metrics the general endpoint is read by nobody.
                 Arguments.of(settings("otel.exporter.otlp.traces.endpoint", "http://traces.example:24318/v1/traces",
-                        "otel.exporter.otlp.endpoint", "not a url"), "endpoint=http://traces.example:24318/v1/traces"),
+                        "otel.exporter.otlp.endpoint", "not a url", "otel.metrics.exporter", "none"),
+                        "endpoint=http://traces.example:24318/v1/traces"),
                 Arguments.of(settings("otel.traces.exporter", "console, otlp"), OTLP_HTTP));
     }
 
@@ -323,15 +325,23 @@ class OtelSettingsCheckTest {
     }
 
     @Test
-    void aRejectedKeyWhoseDefaultIsSockwatchsFallsBackToSockwatchs() {
-        // The SDK's own default for metrics is otlp: sockwatch would start exporting metrics nobody asked for.
+    void aBadMetricsExporterFallsBackToOtlpLikeAnUnsetOne() {
         String sdk = start(settings("otel.metrics.exporter", "bogus"));
-        assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).startsWith("sockwatch: ignoring otel.metrics.exporter=bogus: the OpenTelemetry "
-                + "SDK rejects it ("), warnings.get(0));
-        assertTrue(warnings.get(0).endsWith("; using none"), warnings.get(0));
-        assertFalse(sdk.contains("OtlpHttpMetricExporter"), sdk);
+        assertEquals(List.of("sockwatch: ignoring otel.metrics.exporter=bogus: expected a comma-separated list of otlp, "
+                + "console, logging, logging-otlp, or none alone; using otlp"), warnings);
+        assertTrue(sdk.contains("OtlpHttpMetricExporter"), sdk);
         assertTrue(sdk.contains(OTLP_HTTP), sdk);
+    }
+
+    @Test
+    void aGeneralEndpointOnlyTheMetricsReadIsCheckedForThem() {
+        String sdk = start(settings("otel.exporter.otlp.traces.endpoint", "http://traces.example:24318/v1/traces",
+                "otel.exporter.otlp.endpoint", "not a url"));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("sockwatch: ignoring otel.exporter.otlp.endpoint=not a url: expected an "
+                + "http:// or https:// URL"), warnings.get(0));
+        assertTrue(sdk.contains("endpoint=http://traces.example:24318/v1/traces"), sdk);
+        assertTrue(sdk.contains("endpoint=http://localhost:4318/v1/metrics"), sdk);
     }
 
     @Test
