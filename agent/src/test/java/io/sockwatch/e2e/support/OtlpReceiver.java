@@ -2,6 +2,8 @@ package io.sockwatch.e2e.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real OTLP/HTTP trace receiver inside the test: the agent exports to it exactly as to a Collector. As a static
+ * A real OTLP/HTTP trace and metrics receiver inside the test: the agent exports to it exactly as to a Collector. As a static
  * {@code @RegisterExtension} field ({@link #forTheClass()}) it serves every test of the class and stops after them.
  */
 public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
@@ -39,6 +41,8 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicLong spanCount = new AtomicLong();
+    private final List<ReceivedPoint> points = new CopyOnWriteArrayList<>();
+    private final AtomicInteger metricRequests = new AtomicInteger();
 
     public OtlpReceiver() throws IOException {
         this(true);
@@ -53,6 +57,7 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
         this.keepSpans = keepSpans;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/traces", this::handle);
+        server.createContext("/v1/metrics", this::handleMetrics);
         server.start();
     }
 
@@ -76,6 +81,20 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
 
     public String endpoint() {
         return "http://127.0.0.1:" + port() + "/v1/traces";
+    }
+
+    public String metricsEndpoint() {
+        return "http://127.0.0.1:" + port() + "/v1/metrics";
+    }
+
+    /** Every metric point received, in order of arrival. */
+    public List<ReceivedPoint> points() {
+        return List.copyOf(points);
+    }
+
+    /** Metrics export requests received. */
+    public int metricRequests() {
+        return metricRequests.get();
     }
 
     public List<ReceivedSpan> spans() {
@@ -134,6 +153,30 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
         }
     }
 
+    private void handleMetrics(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            InputStream body = exchange.getRequestBody();
+            if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+                body = new GZIPInputStream(body);
+            }
+            ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(body.readAllBytes());
+            metricRequests.incrementAndGet();
+            if (keepSpans) {
+                points.addAll(ReceivedMetrics.decode(request));
+            }
+            byte[] response = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
+            if (response.length > 0) {
+                exchange.getResponseBody().write(response);
+            }
+        }
+    }
+
     static List<ReceivedSpan> decode(ExportTraceServiceRequest request) {
         List<ReceivedSpan> result = new ArrayList<>();
         for (ResourceSpans rs : request.getResourceSpansList()) {
@@ -156,7 +199,7 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
         return result;
     }
 
-    private static Map<String, Object> attributes(List<KeyValue> list) {
+    static Map<String, Object> attributes(List<KeyValue> list) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (KeyValue kv : list) {
             map.put(kv.getKey(), value(kv.getValue()));
