@@ -15,6 +15,7 @@ import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Wires the layers together once the bridge is on the bootstrap class path: exporter, tracker, instrumentation.
@@ -51,7 +52,9 @@ final class AgentWiring {
                 System.err::println);
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
-                        config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck()),
+                        config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck(),
+                        Set.copyOf(Telemetry.servedPorts(System.getProperties(), System.getenv(),
+                                config.otelArguments()))),
                 pipeline);
         tracker.start();
         SocketBridge.install(tracker);

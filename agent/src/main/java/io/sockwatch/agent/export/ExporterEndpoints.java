@@ -45,6 +45,20 @@ public final class ExporterEndpoints {
         return endpoints;
     }
 
+    /** The ports sockwatch serves on itself: the Prometheus exporter's, when configured. */
+    static List<Integer> servedPorts(OtelSettings otel) {
+        for (String exporter : otel.get("otel.metrics.exporter", "otlp").split(",")) {
+            if (exporter.trim().equalsIgnoreCase("prometheus")) {
+                try {
+                    return List.of(Integer.parseInt(otel.get("otel.exporter.prometheus.port", "9464")));
+                } catch (NumberFormatException e) {
+                    return List.of(9464);
+                }
+            }
+        }
+        return List.of();
+    }
+
     private static void add(List<Endpoint> endpoints, String url) {
         try {
             URI uri = URI.create(url.trim());

@@ -44,8 +44,9 @@ final class OtelSettingsCheck {
     private static final List<String> EXPORTERS =
             List.of("otlp", "zipkin", "console", "logging", "logging-otlp", "experimental-otlp/stdout");
     private static final String METRICS_EXPORTER = "otel.metrics.exporter";
-    /** The metrics exporters packed in the agent (the Prometheus exporter is not). */
-    private static final List<String> METRICS_EXPORTERS = List.of("otlp", "console", "logging", "logging-otlp");
+    /** The metrics exporters packed in the agent; prometheus serves them for scraping instead of sending. */
+    private static final List<String> METRICS_EXPORTERS = List.of("otlp", "prometheus", "console", "logging",
+            "logging-otlp");
     private static final List<String> SAMPLERS = List.of("parentbased_always_on", "parentbased_always_off",
             "parentbased_traceidratio", "always_on", "always_off", "traceidratio");
     private static final List<String> PROTOCOLS = List.of("http/protobuf", "grpc");
@@ -182,6 +183,7 @@ final class OtelSettingsCheck {
         String given = settings.raw(METRICS_EXPORTER);
         values.duration("otel.metric.export.interval", "60s");
         values.duration("otel.metric.export.timeout", "30s");
+        values.integer("otel.exporter.prometheus.port", 1, "9464");
         if (given == null) {
             return List.of("otlp");
         }
@@ -195,9 +197,7 @@ final class OtelSettingsCheck {
         if (using.isEmpty()) {
             using = known.contains("none") ? List.of("none") : List.of("otlp");
         }
-        String accepts = "a comma-separated list of " + String.join(", ", METRICS_EXPORTERS) + ", or none alone"
-                + (named.contains("prometheus") ? " (the Prometheus exporter is not in the agent: scrape the"
-                + " Collector's, see otel-collector/)" : "");
+        String accepts = "a comma-separated list of " + String.join(", ", METRICS_EXPORTERS) + ", or none alone";
         values.correct(METRICS_EXPORTER, given, accepts, String.join(",", using), String.join(",", using));
         return using;
     }

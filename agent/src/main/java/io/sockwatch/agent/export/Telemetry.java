@@ -43,12 +43,14 @@ public final class Telemetry {
     private final SpanDelivery delivery;
     private final List<AgentWorkSpanExporter> exporters;
     private final List<AgentWorkMetricExporter> metricExporters;
+    private final boolean scraped;
     private final DeliveryLedger ledger;
     private final ExportHealth health;
 
     private Telemetry(OpenTelemetrySdk sdk, List<ExporterEndpoints.Endpoint> endpoints, SpanDelivery delivery,
                       List<AgentWorkSpanExporter> exporters, List<AgentWorkMetricExporter> metricExporters,
-                      DeliveryLedger ledger, ExportHealth health) {
+                      boolean scraped, DeliveryLedger ledger, ExportHealth health) {
+        this.scraped = scraped;
         this.sdk = sdk;
         this.endpoints = endpoints;
         this.delivery = delivery;
@@ -64,6 +66,12 @@ public final class Telemetry {
         // With the corrections the SDK will get; their problems are reported once, when it starts.
         return ExporterEndpoints.of(OtelSettingsCheck.run(new OtelSettings(props, env, agentArguments), Map.of(),
                 problem -> { }).corrected());
+    }
+
+    /** The ports sockwatch's own metrics endpoint serves on (otel.metrics.exporter=prometheus): never observed. */
+    public static List<Integer> servedPorts(Properties props, Map<String, String> env, Map<String, String> agentArguments) {
+        return ExporterEndpoints.servedPorts(OtelSettingsCheck.run(new OtelSettings(props, env, agentArguments),
+                Map.of(), problem -> { }).corrected());
     }
 
     /** Whether any trace exporter is configured: with {@code otel.traces.exporter=none} no span is ever built. */
@@ -130,6 +138,7 @@ public final class Telemetry {
         List<AgentWorkMetricExporter> metricExporters = new ArrayList<>();
         ExportHealth health = new ExportHealth();
         SpanDelivery[] delivery = new SpanDelivery[1];
+        boolean[] scraped = new boolean[1];
         try {
             OpenTelemetrySdk sdk = check.build(AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
@@ -137,6 +146,7 @@ public final class Telemetry {
                         // A build the settings check retries starts again from no exporter.
                         exporters.clear();
                         metricExporters.clear();
+                        scraped[0] = false;
                         delivery[0] = null;
                         return Map.of();
                     })
@@ -150,6 +160,13 @@ public final class Telemetry {
                         AgentWorkMetricExporter own = new AgentWorkMetricExporter(withoutJul(exporter), health);
                         metricExporters.add(own);
                         return own;
+                    })
+                    .addMetricReaderCustomizer((reader, config) -> {
+                        // A pull reader (the Prometheus endpoint) has no exporter: it is scraped, never flushed.
+                        if (reader.getClass().getSimpleName().startsWith("Prometheus")) {
+                            scraped[0] = true;
+                        }
+                        return reader;
                     })
                     .addSpanProcessorCustomizer((processor, config) -> {
                         // The SDK's processor is discarded (its exporter outlives it): one SpanDelivery serves
@@ -166,12 +183,12 @@ public final class Telemetry {
                     })
                     .disableShutdownHook())
                     .getOpenTelemetrySdk();
-            return new Telemetry(sdk, endpoints, delivery[0], exporters, metricExporters, ledger, health);
+            return new Telemetry(sdk, endpoints, delivery[0], exporters, metricExporters, scraped[0], ledger, health);
         } catch (RuntimeException | LinkageError e) {
             warn.accept("sockwatch: OpenTelemetry configuration error (" + rootMessage(e)
                     + "); connections are tracked but no spans are exported");
-            return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints, null, List.of(), List.of(), ledger,
-                    health);
+            return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints, null, List.of(), List.of(), false,
+                    ledger, health);
         }
     }
 
@@ -229,7 +246,7 @@ public final class Telemetry {
 
     /** The connection metrics, or null when no metrics exporter is configured. For the export thread only. */
     public ConnectionMetrics connectionMetrics(String version, int maxPeerSets) {
-        if (metricExporters.isEmpty()) {
+        if (metricExporters.isEmpty() && !scraped) {
             return null;
         }
         return new ConnectionMetrics(sdk.getMeterProvider().meterBuilder(SCOPE).setInstrumentationVersion(version)

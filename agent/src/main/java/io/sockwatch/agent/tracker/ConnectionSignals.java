@@ -157,10 +157,14 @@ final class ConnectionSignals {
                 && settings.excluded().excludes(null, isa.getAddress(), isa.getPort())) {
             return;
         }
+        SocketAddress local = inspector == null ? null : inspector.local(socket);
+        if (local instanceof InetSocketAddress own && settings.ownServerPorts().contains(own.getPort())) {
+            return; // a scrape of sockwatch's own metrics endpoint
+        }
         ConnectionState state = new ConnectionState(api, Role.SERVER, System.nanoTime(), null, 0);
         synchronized (state) {
             state.setPeer(peer);
-            state.setLocal(inspector == null ? null : inspector.local(socket));
+            state.setLocal(local);
             recordOpenSite(state);
         }
         table.put(socket, state);

@@ -1,5 +1,7 @@
 package io.sockwatch.agent.tracker;
 
+import java.util.Set;
+
 /**
  * What the tracker needs from the configuration.
  *
@@ -10,7 +12,15 @@ package io.sockwatch.agent.tracker;
  * @param maxPending    how many closed connections may wait for their grace period; beyond it they end at once
  * @param excluded      peers whose connections are not tracked
  * @param peerCheck     ask the kernel at close whether the peer had already closed (or reset) the connection
+ * @param ownServerPorts ports sockwatch itself serves on (the Prometheus metrics endpoint): accepted connections on
+ *                      them are never tracked
  */
 public record TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos, int maxPending,
-                              PeerFilter excluded, boolean peerCheck) {
+                              PeerFilter excluded, boolean peerCheck, Set<Integer> ownServerPorts) {
+
+    /** Without a port of sockwatch's own. */
+    public TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos,
+                           int maxPending, PeerFilter excluded, boolean peerCheck) {
+        this(closeCallSite, openCallSite, callSiteDepth, graceNanos, maxPending, excluded, peerCheck, Set.of());
+    }
 }
