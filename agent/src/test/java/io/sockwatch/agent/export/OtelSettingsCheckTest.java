@@ -328,7 +328,7 @@ class OtelSettingsCheckTest {
     void aBadMetricsExporterFallsBackToOtlpLikeAnUnsetOne() {
         String sdk = start(settings("otel.metrics.exporter", "bogus"));
         assertEquals(List.of("sockwatch: ignoring otel.metrics.exporter=bogus: expected a comma-separated list of otlp, "
-                + "console, logging, logging-otlp, or none alone; using otlp"), warnings);
+                + "prometheus, console, logging, logging-otlp, or none alone; using otlp"), warnings);
         assertTrue(sdk.contains("OtlpHttpMetricExporter"), sdk);
         assertTrue(sdk.contains(OTLP_HTTP), sdk);
     }
