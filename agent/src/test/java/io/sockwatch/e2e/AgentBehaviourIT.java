@@ -114,7 +114,7 @@ class AgentBehaviourIT {
         assertEquals(0, result.exitCode(), why);
         List<String> warnings = result.lines("sockwatch:");
         assertEquals(2, warnings.size(), "one line each: " + why);
-        assertEquals("sockwatch: ignoring sockwatch.spans=bogus: expected all or errors; using all",
+        assertEquals("sockwatch: ignoring sockwatch.spans=bogus: expected all, errors or none; using all",
                 warnings.get(0), why);
         String unknown = "sockwatch: ignoring unknown setting -Dsockwatch.colse.grace (did you mean -Dsockwatch.close.grace?);"
                 + " known settings: ";

@@ -183,6 +183,27 @@ class MetricsIT {
 
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource("jdks")
+    void thePeriodicMetricsExportIsNeverObserved(Path jdk) throws Exception {
+        String service = "metrics-periodic-" + Jdks.version(jdk);
+        int before = receiver.metricRequests();
+        // Churn 20/s for 1 s and 2 at once, then 2.5 s more: a metrics export every 300 ms, all through the run.
+        AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, service)
+                .arg("-Dotel.metric.export.interval=300ms").arg("-Dsockwatch.close.grace=100ms")
+                .run(Churn.class, "20", "1", "2", "2500");
+        assertEquals(0, result.exitCode(), result.output());
+        long endings = 2 * (20 + 2);
+        List<ReceivedPoint> points = awaitPoints(service, "sockwatch.connection.ended", endings);
+        String why = "\n" + points.stream().map(ReceivedPoint::toString).collect(Collectors.joining("\n"))
+                + "\n" + result.output();
+        assertTrue(receiver.metricRequests() - before >= 5, "periodic exports: " + (receiver.metricRequests() - before));
+        assertEquals(endings, ReceivedMetrics.total(points, "sockwatch.connection.ended", p -> true),
+                "the program's connections, and not one of the exporter's" + why);
+        assertTrue(points.stream().noneMatch(p -> Long.valueOf(receiver.port()).equals(p.attributes()
+                .get("server.port"))), "no series towards the collector" + why);
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
     void aDeadMetricsCollectorNeitherHoldsTheExitNorPrintsAnything(Path jdk) throws Exception {
         int refusing;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -28,6 +28,7 @@ public final class SpanPipeline implements ConnectionListener {
     private final DeliveryLedger ledger;
     private final boolean exporting;
     private final boolean counting;
+    private final int halfCapacity;
     private final Thread worker;
     private volatile boolean stopping;
     private volatile boolean started;
@@ -51,6 +52,7 @@ public final class SpanPipeline implements ConnectionListener {
                         Function<Telemetry, ConnectionSpans> spans, boolean counting,
                         Function<Telemetry, ConnectionMetrics> metrics, Consumer<String> warn) {
         this.queue = new ArrayBlockingQueue<>(Math.max(16, capacity));
+        this.halfCapacity = Math.max(16, capacity) / 2;
         this.ledger = ledger;
         this.exporting = exporting;
         this.counting = counting;
@@ -72,10 +74,13 @@ public final class SpanPipeline implements ConnectionListener {
         }
     }
 
-    /** Counted among the open connections; a full queue only leaves it uncounted (its ending is not subtracted). */
+    /**
+     * Counted among the open connections. Only while the queue is less than half full: the other half stays for
+     * the endings, which carry the spans; a connection whose opening is not counted is not subtracted at its end.
+     */
     @Override
     public void connectionOpened(ConnectionState connection) {
-        if (counting) {
+        if (counting && queue.remainingCapacity() > halfCapacity) {
             queue.offer(new Opened(connection));
         }
     }
