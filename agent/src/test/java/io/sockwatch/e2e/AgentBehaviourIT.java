@@ -35,6 +35,7 @@ class AgentBehaviourIT {
     private static final Set<String> KNOWN_SETTINGS = new TreeSet<>(List.of("sockwatch.enabled", "sockwatch.spans",
             "sockwatch.close.callsite", "sockwatch.close.callsite.depth", "sockwatch.close.grace",
             "sockwatch.close.peer_check", "sockwatch.open.callsite", "sockwatch.exclude.peers", "sockwatch.queue.size",
+            "sockwatch.metrics.max_peer_sets",
             "sockwatch.exit.timeout", "sockwatch.debug"));
 
     private OtlpReceiver receiver;
