@@ -44,7 +44,8 @@ final class AgentWiring {
                 && Telemetry.exportsTraces(System.getProperties(), System.getenv(), config.otelArguments());
         SpanPipeline pipeline = new SpanPipeline(config.queueSize(), spans, ledger,
                 () -> Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(), version,
-                        ledger, System.err::println, config.debug() ? System.err::println : null),
+                        ledger, System.err::println, config.debug() ? System.err::println : null,
+                        config.spans() == SockwatchConfig.SpanMode.NONE),
                 telemetry -> spans ? new ConnectionSpans(telemetry.tracer(version),
                         config.spans() == SockwatchConfig.SpanMode.ERRORS) : null,
                 Telemetry.exportsMetrics(System.getProperties(), System.getenv(), config.otelArguments()),

@@ -123,11 +123,20 @@ final class OtelSettingsCheck {
      * no key is named, or when one comes back, or after {@value #MAX_REJECTED_KEYS} of them.
      */
     AutoConfiguredOpenTelemetrySdk build(AutoConfiguredOpenTelemetrySdkBuilder builder) {
+        return build(Map.of(), builder);
+    }
+
+    /** The same, with {@code overrides} above every setting and correction. */
+    AutoConfiguredOpenTelemetrySdk build(Map<String, String> overrides, AutoConfiguredOpenTelemetrySdkBuilder builder) {
         Logger sdkLog = Logger.getLogger(AutoConfiguredOpenTelemetrySdkBuilder.class.getName());
         sdkLog.setLevel(Level.WARNING);
         quietedSdkLog = sdkLog;
         // Read at every build, so a retry sees the keys replaced since.
-        builder.addPropertiesCustomizer(config -> new HashMap<>(values.corrections()));
+        builder.addPropertiesCustomizer(config -> {
+            Map<String, String> applied = new HashMap<>(values.corrections());
+            applied.putAll(overrides);
+            return applied;
+        });
         while (true) {
             try {
                 return builder.build();

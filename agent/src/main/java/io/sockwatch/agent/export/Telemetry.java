@@ -117,6 +117,16 @@ public final class Telemetry {
     public static Telemetry start(Properties props, Map<String, String> env, Map<String, String> agentArguments,
                                   String version, DeliveryLedger ledger, Consumer<String> warn,
                                   Consumer<String> debug) {
+        return start(props, env, agentArguments, version, ledger, warn, debug, false);
+    }
+
+    /**
+     * The same; {@code noSpans} ({@code sockwatch.spans=none}) builds no trace exporter at all, whatever
+     * {@code otel.traces.exporter} says: nothing would use it, and it would still warm up towards its collector.
+     */
+    public static Telemetry start(Properties props, Map<String, String> env, Map<String, String> agentArguments,
+                                  String version, DeliveryLedger ledger, Consumer<String> warn,
+                                  Consumer<String> debug, boolean noSpans) {
         SdkLog.install(debug);
         OtelSettings otel = new OtelSettings(props, env, agentArguments);
         Map<String, String> defaults = new HashMap<>(agentArguments);
@@ -140,7 +150,8 @@ public final class Telemetry {
         SpanDelivery[] delivery = new SpanDelivery[1];
         boolean[] scraped = new boolean[1];
         try {
-            OpenTelemetrySdk sdk = check.build(AutoConfiguredOpenTelemetrySdk.builder()
+            OpenTelemetrySdk sdk = check.build(noSpans ? Map.of("otel.traces.exporter", "none") : Map.of(),
+                    AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
                     .addPropertiesCustomizer(config -> {
                         // A build the settings check retries starts again from no exporter.
