@@ -45,7 +45,7 @@ final class AgentWiring {
         SpanPipeline pipeline = new SpanPipeline(config.queueSize(), spans, ledger,
                 () -> Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(), version,
                         ledger, System.err::println, config.debug() ? System.err::println : null,
-                        config.spans() == SockwatchConfig.SpanMode.NONE),
+                        config.spans() == SockwatchConfig.SpanMode.NONE, true),
                 telemetry -> spans ? new ConnectionSpans(telemetry.tracer(version),
                         config.spans() == SockwatchConfig.SpanMode.ERRORS) : null,
                 Telemetry.exportsMetrics(System.getProperties(), System.getenv(), config.otelArguments()),

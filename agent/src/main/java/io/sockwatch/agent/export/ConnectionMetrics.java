@@ -103,6 +103,11 @@ public final class ConnectionMetrics {
         } else if (c.role() == Role.SERVER || c.connectNanos() >= 0) {
             duration.record(seconds(c.durationNanos()), ending);
             idleTime.record(c.idleMillis() / 1_000.0, ending);
+            if (c.role() == Role.CLIENT && !c.countedOpen()) {
+                // Its opening was not handed over (a busy export queue): its connect is counted now.
+                connectDuration.record(seconds(c.connectNanos()), connectSets.admit(
+                        MetricAttributes.connect(c, null, false), () -> MetricAttributes.connect(c, null, true)));
+            }
         }
         if (c.countedOpen()) {
             open.add(-1, peerAttributes(c));

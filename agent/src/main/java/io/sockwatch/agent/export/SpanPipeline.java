@@ -4,6 +4,7 @@ import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.sockwatch.agent.tracker.ConnectionListener;
 import io.sockwatch.agent.tracker.ConnectionState;
 import io.sockwatch.agent.tracker.AgentWork;
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -23,18 +24,29 @@ public final class SpanPipeline implements ConnectionListener {
     private final ArrayBlockingQueue<Object> queue;
     /** Put in the queue at exit so that a waiting worker starts on the last spans at once. */
     private static final Object WAKE_UP = new Object();
+    /**
+     * How long after the spans' SDK the metrics' starts: on a busy machine, building both at once delays the first
+     * spans of a short program past its exit budget. A program that ends sooner gets its metrics after its spans.
+     */
+    private static final long METRICS_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How often the export thread looks at the clock for batches and retries that fell due. */
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private final DeliveryLedger ledger;
     private final boolean exporting;
     private final boolean counting;
-    private final int halfCapacity;
+    private final int openingsRoom;
     private final Thread worker;
     private volatile boolean stopping;
     private volatile boolean started;
     private volatile long deadlineNanos;
     private volatile SpanDelivery delivery;
     private volatile Telemetry telemetry;
+    /** Built on {@code sockwatch-metrics-start} once the spans' SDK is ready; null until then. */
+    private volatile ConnectionMetrics recorder;
+    private volatile boolean metricsSettled;
+    private Thread metricsStart;
+    /** Openings and endings that came before the recorder, counted once it is there. Export thread only. */
+    private final ArrayDeque<Object> unmetered = new ArrayDeque<>();
 
     /** An established connection, for the open connections metric. */
     private record Opened(ConnectionState connection) {
@@ -52,7 +64,7 @@ public final class SpanPipeline implements ConnectionListener {
                         Function<Telemetry, ConnectionSpans> spans, boolean counting,
                         Function<Telemetry, ConnectionMetrics> metrics, Consumer<String> warn) {
         this.queue = new ArrayBlockingQueue<>(Math.max(16, capacity));
-        this.halfCapacity = Math.max(16, capacity) / 2;
+        this.openingsRoom = Math.max(16, capacity) / 8;
         this.ledger = ledger;
         this.exporting = exporting;
         this.counting = counting;
@@ -75,12 +87,13 @@ public final class SpanPipeline implements ConnectionListener {
     }
 
     /**
-     * Counted among the open connections. Only while the queue is less than half full: the other half stays for
-     * the endings, which carry the spans; a connection whose opening is not counted is not subtracted at its end.
+     * Counted among the open connections. Only while the queue is nearly empty (less than an eighth full), as it is
+     * when the export keeps up: under a backlog or a burst the room is the endings', which carry the spans. A
+     * connection whose opening is not counted is not subtracted at its end.
      */
     @Override
     public void connectionOpened(ConnectionState connection) {
-        if (counting && queue.remainingCapacity() > halfCapacity) {
+        if (counting && queue.size() < openingsRoom) {
             queue.offer(new Opened(connection));
         }
     }
@@ -89,13 +102,11 @@ public final class SpanPipeline implements ConnectionListener {
                      Function<Telemetry, ConnectionMetrics> metrics, Consumer<String> warn) {
         AgentWork.mark(true); // whatever the SDK connects to from here is never observed
         ConnectionSpans writer = null;
-        ConnectionMetrics recorder = null;
         SpanDelivery delivery = null;
         try {
             Telemetry t = start.get();
             telemetry = t;
             writer = spans.apply(t);
-            recorder = metrics.apply(t);
             delivery = t.delivery();
             if (delivery != null) {
                 delivery.warmUp(t.collectors());
@@ -106,17 +117,23 @@ public final class SpanPipeline implements ConnectionListener {
         }
         started = true;
         long lastTick = System.nanoTime();
+        long metricsDue = lastTick + METRICS_DELAY_NANOS;
         while (true) {
+            if (metricsStart == null && !metricsSettled && System.nanoTime() - metricsDue >= 0) {
+                startMetrics(telemetry, metrics);
+            }
             Object next = stopping ? queue.poll() : await(delivery == null
                     ? TICK_NANOS : delivery.nanosUntilWork(System.nanoTime()));
             if (next == null && stopping) {
                 break;
             }
             if (next instanceof ConnectionState ended) {
-                count(recorder, ended);
+                meter(ended);
                 write(writer, delivery, ended);
-            } else if (next instanceof Opened opened && recorder != null) {
-                countOpened(recorder, opened.connection());
+            } else if (next instanceof Opened opened) {
+                meter(opened);
+            } else if (!unmetered.isEmpty()) {
+                meter(null); // the recorder may be there now
             }
             // Also under a steady stream of endings: a partial batch and a retry fall due by the clock.
             long now = System.nanoTime();
@@ -125,18 +142,19 @@ public final class SpanPipeline implements ConnectionListener {
                 lastTick = now;
             }
         }
-        // The last metrics leave while the last spans do, within the same exit budget.
-        CompletableResultCode metricsSent = null;
-        Telemetry t = telemetry;
-        if (recorder != null && t != null) {
-            try {
-                metricsSent = t.flushMetrics();
-            } catch (Throwable e) {
-                metricsSent = null; // counted nowhere: the exit line is about spans
-            }
-        }
+        // The last metrics leave while the last spans do, within the same exit budget; metrics still starting come
+        // after the spans.
+        boolean metricsReady = metricsSettled;
+        CompletableResultCode metricsSent = metricsReady ? sendMetrics() : null;
         if (delivery != null) {
             delivery.finish(deadlineNanos);
+        }
+        if (metricsStart == null && !metricsSettled) {
+            startMetrics(telemetry, metrics); // a program shorter than the delay: its metrics come after its spans
+        }
+        if (!metricsReady) {
+            awaitMetrics(deadlineNanos);
+            metricsSent = sendMetrics();
         }
         if (metricsSent != null) {
             metricsSent.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())),
@@ -144,21 +162,86 @@ public final class SpanPipeline implements ConnectionListener {
         }
     }
 
-    private void count(ConnectionMetrics recorder, ConnectionState ended) {
-        if (recorder != null) {
+    /** Counts what waited for the recorder, and sends the metrics; null when there are none to send. */
+    private CompletableResultCode sendMetrics() {
+        meter(null);
+        Telemetry t = telemetry;
+        if (recorder == null || t == null) {
+            return null;
+        }
+        try {
+            return t.flushMetrics();
+        } catch (Throwable e) {
+            return null; // counted nowhere: the exit line is about spans
+        }
+    }
+
+    /** Builds the metrics on a thread of their own, so that the spans do not wait for them. */
+    private void startMetrics(Telemetry t, Function<Telemetry, ConnectionMetrics> metrics) {
+        if (!counting || t == null) {
+            metricsSettled = true;
+            return;
+        }
+        metricsStart = new Thread(() -> {
+            AgentWork.mark(true);
             try {
-                recorder.ended(ended);
+                recorder = metrics.apply(t);
             } catch (Throwable e) {
-                // A metric that cannot be recorded costs only itself; the span is still written.
+                // no metrics: connections are still tracked and their spans exported
+            } finally {
+                metricsSettled = true;
+            }
+        }, "sockwatch-metrics-start");
+        metricsStart.setDaemon(true);
+        metricsStart.start();
+    }
+
+    private void awaitMetrics(long deadline) {
+        Thread starting = metricsStart;
+        if (starting != null && !metricsSettled) {
+            try {
+                starting.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
 
-    private void countOpened(ConnectionMetrics recorder, ConnectionState opened) {
+    /**
+     * Counts an opening ({@link Opened}) or an ending, and whatever waited for the recorder before it; null: only
+     * what waited. Before the recorder is there, events wait (at most as many as the queue holds); once the metrics
+     * failed to start, they are dropped.
+     */
+    private void meter(Object event) {
+        if (!counting) {
+            return;
+        }
+        ConnectionMetrics r = recorder;
+        if (r == null) {
+            if (event != null && !metricsSettled && unmetered.size() < queue.size() + queue.remainingCapacity()) {
+                unmetered.add(event);
+            } else if (metricsSettled) {
+                unmetered.clear();
+            }
+            return;
+        }
+        for (Object waiting; (waiting = unmetered.poll()) != null; ) {
+            record(r, waiting);
+        }
+        if (event != null) {
+            record(r, event);
+        }
+    }
+
+    private static void record(ConnectionMetrics r, Object event) {
         try {
-            recorder.opened(opened);
+            if (event instanceof Opened opened) {
+                r.opened(opened.connection());
+            } else if (event instanceof ConnectionState ended) {
+                r.ended(ended);
+            }
         } catch (Throwable e) {
-            // as in count
+            // A metric that cannot be recorded costs only itself; the span is still written.
         }
     }
 

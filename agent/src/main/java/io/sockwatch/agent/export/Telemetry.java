@@ -20,6 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -42,20 +45,21 @@ public final class Telemetry {
     private final List<ExporterEndpoints.Endpoint> endpoints;
     private final SpanDelivery delivery;
     private final List<AgentWorkSpanExporter> exporters;
-    private final List<AgentWorkMetricExporter> metricExporters;
-    private final boolean scraped;
+    /** The metrics side; built on first use when {@link #deferredMetrics} is set. */
+    private volatile MetricsSdk metrics;
+    private final Supplier<MetricsSdk> deferredMetrics;
     private final DeliveryLedger ledger;
     private final ExportHealth health;
 
     private Telemetry(OpenTelemetrySdk sdk, List<ExporterEndpoints.Endpoint> endpoints, SpanDelivery delivery,
-                      List<AgentWorkSpanExporter> exporters, List<AgentWorkMetricExporter> metricExporters,
-                      boolean scraped, DeliveryLedger ledger, ExportHealth health) {
-        this.scraped = scraped;
+                      List<AgentWorkSpanExporter> exporters, MetricsSdk metrics, Supplier<MetricsSdk> deferredMetrics,
+                      DeliveryLedger ledger, ExportHealth health) {
+        this.metrics = metrics;
+        this.deferredMetrics = deferredMetrics;
         this.sdk = sdk;
         this.endpoints = endpoints;
         this.delivery = delivery;
         this.exporters = List.copyOf(exporters);
-        this.metricExporters = List.copyOf(metricExporters);
         this.ledger = ledger;
         this.health = health;
     }
@@ -117,16 +121,26 @@ public final class Telemetry {
     public static Telemetry start(Properties props, Map<String, String> env, Map<String, String> agentArguments,
                                   String version, DeliveryLedger ledger, Consumer<String> warn,
                                   Consumer<String> debug) {
-        return start(props, env, agentArguments, version, ledger, warn, debug, false);
+        return start(props, env, agentArguments, version, ledger, warn, debug, false, false);
     }
 
     /**
      * The same; {@code noSpans} ({@code sockwatch.spans=none}) builds no trace exporter at all, whatever
      * {@code otel.traces.exporter} says: nothing would use it, and it would still warm up towards its collector.
+     * {@code deferMetrics} (the agent) builds the metrics in a second SDK, on the first call to
+     * {@link #connectionMetrics}: the spans' SDK is ready sooner, and a short program's spans are not held back by
+     * the metrics' start.
      */
     public static Telemetry start(Properties props, Map<String, String> env, Map<String, String> agentArguments,
-                                  String version, DeliveryLedger ledger, Consumer<String> warn,
-                                  Consumer<String> debug, boolean noSpans) {
+                                  String version, DeliveryLedger ledger, Consumer<String> said,
+                                  Consumer<String> debug, boolean noSpans, boolean deferMetrics) {
+        // The second build checks the same settings again: each problem is still said once.
+        Set<String> lines = ConcurrentHashMap.newKeySet();
+        Consumer<String> warn = line -> {
+            if (lines.add(line)) {
+                said.accept(line);
+            }
+        };
         SdkLog.install(debug);
         OtelSettings otel = new OtelSettings(props, env, agentArguments);
         Map<String, String> defaults = new HashMap<>(agentArguments);
@@ -149,8 +163,16 @@ public final class Telemetry {
         ExportHealth health = new ExportHealth();
         SpanDelivery[] delivery = new SpanDelivery[1];
         boolean[] scraped = new boolean[1];
+        Map<String, String> overrides = new HashMap<>();
+        if (noSpans) {
+            overrides.put("otel.traces.exporter", "none");
+        }
+        if (deferMetrics) {
+            overrides.put("otel.metrics.exporter", "none");
+        }
+        Supplier<MetricsSdk> later = deferMetrics ? () -> MetricsSdk.build(otel, defaults, health, warn) : null;
         try {
-            OpenTelemetrySdk sdk = check.build(noSpans ? Map.of("otel.traces.exporter", "none") : Map.of(),
+            OpenTelemetrySdk sdk = check.build(overrides, MetricsSdk.withMetricCustomizers(
                     AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> defaults)
                     .addPropertiesCustomizer(config -> {
@@ -167,18 +189,7 @@ public final class Telemetry {
                         exporters.add(own);
                         return own;
                     })
-                    .addMetricExporterCustomizer((exporter, config) -> {
-                        AgentWorkMetricExporter own = new AgentWorkMetricExporter(withoutJul(exporter), health);
-                        metricExporters.add(own);
-                        return own;
-                    })
-                    .addMetricReaderCustomizer((reader, config) -> {
-                        // A pull reader (the Prometheus endpoint) has no exporter: it is scraped, never flushed.
-                        if (reader.getClass().getSimpleName().startsWith("Prometheus")) {
-                            scraped[0] = true;
-                        }
-                        return reader;
-                    })
+                    , metricExporters, scraped, health)
                     .addSpanProcessorCustomizer((processor, config) -> {
                         // The SDK's processor is discarded (its exporter outlives it): one SpanDelivery serves
                         // every configured exporter.
@@ -194,12 +205,13 @@ public final class Telemetry {
                     })
                     .disableShutdownHook())
                     .getOpenTelemetrySdk();
-            return new Telemetry(sdk, endpoints, delivery[0], exporters, metricExporters, scraped[0], ledger, health);
+            return new Telemetry(sdk, endpoints, delivery[0], exporters,
+                    deferMetrics ? null : new MetricsSdk(sdk, metricExporters, scraped[0]), later, ledger, health);
         } catch (RuntimeException | LinkageError e) {
             warn.accept("sockwatch: OpenTelemetry configuration error (" + rootMessage(e)
                     + "); connections are tracked but no spans are exported");
-            return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints, null, List.of(), List.of(), false,
-                    ledger, health);
+            return new Telemetry(OpenTelemetrySdk.builder().build(), endpoints, null, List.of(), null, later, ledger,
+                    health);
         }
     }
 
@@ -229,7 +241,7 @@ public final class Telemetry {
         return exporter;
     }
 
-    private static MetricExporter withoutJul(MetricExporter exporter) {
+    static MetricExporter withoutJul(MetricExporter exporter) {
         if (exporter instanceof LoggingMetricExporter) {
             return new ConsoleMetricExporter(System.err);
         }
@@ -255,21 +267,26 @@ public final class Telemetry {
         return sdk.getTracerProvider().tracerBuilder(SCOPE).setInstrumentationVersion(version).build();
     }
 
-    /** The connection metrics, or null when no metrics exporter is configured. For the export thread only. */
+    /**
+     * The connection metrics, or null when no metrics exporter is configured. Builds the metrics' SDK first when it
+     * was deferred: on a thread of sockwatch's own, never the application's.
+     */
     public ConnectionMetrics connectionMetrics(String version, int maxPeerSets) {
-        if (metricExporters.isEmpty() && !scraped) {
-            return null;
+        MetricsSdk m = metricsSdk();
+        return m.active() ? new ConnectionMetrics(m.meter(SCOPE, version), maxPeerSets, ledger, health) : null;
+    }
+
+    private synchronized MetricsSdk metricsSdk() {
+        if (metrics == null) {
+            metrics = deferredMetrics == null ? MetricsSdk.NONE : AgentWork.run(deferredMetrics);
         }
-        return new ConnectionMetrics(sdk.getMeterProvider().meterBuilder(SCOPE).setInstrumentationVersion(version)
-                .build(), maxPeerSets, ledger, health);
+        return metrics;
     }
 
     /** Collects the metrics and sends them now; the result completes when the collector answered. */
     CompletableResultCode flushMetrics() {
-        if (metricExporters.isEmpty()) {
-            return CompletableResultCode.ofSuccess();
-        }
-        return AgentWork.run(() -> sdk.getSdkMeterProvider().forceFlush());
+        MetricsSdk m = metrics;
+        return m == null ? CompletableResultCode.ofSuccess() : m.flush();
     }
 
     /** Where the exporters send: these peers are never tracked. */
@@ -280,7 +297,8 @@ public final class Telemetry {
     /** The SDK's own description, exporters and their endpoints included. */
     @Override
     public String toString() {
-        return sdk.toString();
+        MetricsSdk m = metrics;
+        return m == null || m.describe().equals(sdk.toString()) ? sdk.toString() : sdk + " " + m.describe();
     }
 
     /** The exporters that send to a collector over the network: what the warm-up request goes to. */
@@ -304,8 +322,9 @@ public final class Telemetry {
         for (AgentWorkSpanExporter e : exporters) {
             e.shutdownExporter();
         }
-        for (AgentWorkMetricExporter e : metricExporters) {
-            e.shutdownExporter();
+        MetricsSdk m = metrics;
+        if (m != null) {
+            m.cancel();
         }
     }
 
@@ -317,8 +336,9 @@ public final class Telemetry {
             delivery.finish(deadline);
         }
         metrics.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
-        for (AgentWorkMetricExporter e : metricExporters) {
-            e.shutdownExporter();
+        MetricsSdk m = this.metrics;
+        if (m != null) {
+            m.cancel();
         }
         for (AgentWorkSpanExporter e : exporters) {
             e.shutdownExporter().join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),

@@ -60,7 +60,7 @@ class TelemetryStartTest {
         List<String> warnings = new ArrayList<>();
         Telemetry both = Telemetry.start(new Properties(), Map.of(), Map.of(), "test", warnings::add);
         Telemetry metricsOnly = Telemetry.start(new Properties(), Map.of(), Map.of("otel.traces.exporter", "otlp"),
-                "test", new DeliveryLedger(), warnings::add, null, true);
+                "test", new DeliveryLedger(), warnings::add, null, true, false);
         try {
             assertEquals(List.of(), warnings);
             assertTrue(both.toString().contains("OtlpHttpSpanExporter"), both.toString());
@@ -71,6 +71,22 @@ class TelemetryStartTest {
         } finally {
             both.shutdown(1000);
             metricsOnly.shutdown(1000);
+        }
+    }
+
+    @Test
+    void deferredMetricsStartOnFirstUseAndSayEachProblemOnce() {
+        List<String> warnings = new ArrayList<>();
+        Telemetry telemetry = Telemetry.start(new Properties(), Map.of(), Map.of("otel.exporter.otlp.timeout", "soon"),
+                "test", new DeliveryLedger(), warnings::add, null, false, true);
+        try {
+            assertTrue(telemetry.toString().contains("OtlpHttpSpanExporter"), telemetry.toString());
+            assertTrue(!telemetry.toString().contains("MetricExporter"), "not yet: " + telemetry);
+            assertTrue(telemetry.connectionMetrics("test", 10) != null);
+            assertTrue(telemetry.toString().contains("OtlpHttpMetricExporter"), telemetry.toString());
+            assertEquals(1, warnings.size(), "the second build says nothing new: " + warnings);
+        } finally {
+            telemetry.shutdown(1000);
         }
     }
 }
