@@ -140,10 +140,6 @@ class ExportProtocolsIT {
             AgentJvm.Result result = new AgentJvm(jdk).arg("-Dotel.traces.exporter=zipkin")
                     .arg("-Dotel.exporter.zipkin.endpoint=http://127.0.0.1:" + port + "/api/v2/spans")
                     .arg("-Dotel.bsp.schedule.delay=200").arg("-Dotel.service.name=zipkin-export")
-                    // As in AgentJvm.exportingTo: this test judges the export, not the exit budget (a program
-                    // shorter than OpenTelemetry's start waits for it rather than lose its spans); and its metrics
-                    // would go to the default endpoint, whatever listens there.
-                    .arg("-Dsockwatch.exit.timeout=20s").arg("-Dotel.metrics.exporter=none")
                     .run(SocketScenarios.class, "peer_fin");
             // Until both spans are in; the last export is answered before the JVM exits, so nothing can follow.
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
