@@ -14,7 +14,9 @@ import io.sockwatch.e2e.support.ReceivedPoint;
 import io.sockwatch.e2e.support.ReceivedSpan;
 import io.sockwatch.e2e.support.ScenarioLine;
 import io.sockwatch.e2e.support.ServiceSpans;
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -200,6 +202,47 @@ class MetricsIT {
                 "the program's connections, and not one of the exporter's" + why);
         assertTrue(points.stream().noneMatch(p -> Long.valueOf(receiver.port()).equals(p.attributes()
                 .get("server.port"))), "no series towards the collector" + why);
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void sockwatchsOwnHealthCountsTheSpansATracesCollectorRejected(Path jdk) throws Exception {
+        // A traces collector that rejects every request (400: not worth a retry); the metrics go to the receiver.
+        HttpServer rejecting = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        rejecting.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(400, -1);
+            }
+        });
+        rejecting.start();
+        try {
+            String service = "metrics-health-" + Jdks.version(jdk);
+            AgentJvm.Result result = new AgentJvm(jdk)
+                    .arg("-Dotel.exporter.otlp.traces.endpoint=http://127.0.0.1:" + rejecting.getAddress().getPort()
+                            + "/v1/traces")
+                    .arg("-Dotel.exporter.otlp.metrics.endpoint=" + receiver.metricsEndpoint())
+                    .arg("-Dotel.service.name=" + service).arg("-Dotel.bsp.schedule.delay=200")
+                    .arg("-Dsockwatch.close.grace=100ms").arg("-Dsockwatch.exit.timeout=5s")
+                    .run(Churn.class, "20", "1", "0", "2500");
+            assertEquals(0, result.exitCode(), result.output());
+            List<ReceivedPoint> points = awaitPoints(service, "sockwatch.connection.ended", 40);
+            String why = "\n" + points.stream().map(ReceivedPoint::toString).collect(Collectors.joining("\n"))
+                    + "\n" + result.output();
+            long dropped = ReceivedMetrics.total(points, "sockwatch.span.dropped",
+                    p -> "export_failed".equals(p.string("error.type")));
+            // Spans rejected while the program ran; the last batch's answer may come after the last metrics.
+            assertTrue(dropped >= 20 && dropped <= 40, "dropped " + dropped + why);
+            assertEquals(dropped, ReceivedMetrics.total(points, "sockwatch.span.dropped", p -> true), why);
+            assertTrue(ReceivedMetrics.total(points, "sockwatch.export.failed", p -> "traces".equals(
+                    p.string("sockwatch.signal")) && "rejected".equals(p.string("error.type"))) >= 1, why);
+            assertEquals(0, ReceivedMetrics.total(points, "sockwatch.export.failed",
+                    p -> "metrics".equals(p.string("sockwatch.signal"))), why);
+            assertTrue(result.output().contains("40 of 40 connection spans not delivered: 40 rejected by the "
+                    + "collector with HTTP status 400"), why);
+        } finally {
+            rejecting.stop(0);
+        }
     }
 
     @ParameterizedTest(name = "JDK {0}")
