@@ -151,7 +151,11 @@ def main():
     for workload, _, _, _ in selected:
         extra = {}
         if workload == "churn":  # the span and call-site settings matter most where connections are short
+            # "sockwatch" exports metrics too (on by default); spans=errors with metrics is the production profile.
             extra = {"sockwatch spans=errors": all_modes["sockwatch"] + ["-Dsockwatch.spans=errors"],
+                     "sockwatch spans=errors, no metrics": all_modes["sockwatch"] + ["-Dsockwatch.spans=errors",
+                                                                                     "-Dotel.metrics.exporter=none"],
+                     "sockwatch spans=none (metrics only)": all_modes["sockwatch"] + ["-Dsockwatch.spans=none"],
                      "sockwatch close.callsite=false": all_modes["sockwatch"] + ["-Dsockwatch.close.callsite=false"]}
         workload_modes = dict(all_modes, **extra)
         order = list(workload_modes)

@@ -19,6 +19,7 @@ import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Wires the layers together once the bridge is on the bootstrap class path: exporter, tracker, instrumentation.
@@ -47,18 +48,23 @@ final class AgentWiring {
         traces.watch(inst);
         // The SDK starts on the export thread: the application does not wait for it.
         DeliveryLedger ledger = new DeliveryLedger();
-        SpanPipeline pipeline = new SpanPipeline(config.queueSize(),
-                Telemetry.exportsTraces(System.getProperties(), System.getenv(), config.otelArguments()), ledger,
+        boolean spans = config.spans() != SockwatchConfig.SpanMode.NONE
+                && Telemetry.exportsTraces(System.getProperties(), System.getenv(), config.otelArguments());
+        SpanPipeline pipeline = new SpanPipeline(config.queueSize(), spans, ledger,
                 () -> Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(), version,
-                        ledger, System.err::println, config.debug() ? System.err::println : null),
-                telemetry -> new ConnectionSpans(telemetry.tracer(version),
-                        config.spans() == SockwatchConfig.SpanMode.ERRORS, traces, ledger),
+                        ledger, System.err::println, config.debug() ? System.err::println : null,
+                        config.spans() == SockwatchConfig.SpanMode.NONE, true),
+                telemetry -> spans ? new ConnectionSpans(telemetry.tracer(version),
+                        config.spans() == SockwatchConfig.SpanMode.ERRORS, traces, ledger) : null,
+                Telemetry.exportsMetrics(System.getProperties(), System.getenv(), config.otelArguments()),
+                telemetry -> telemetry.connectionMetrics(version, config.metricsPeerSets()),
                 System.err::println);
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
                         config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck(),
                         config.reuseIdleThreshold().isZero() ? Long.MAX_VALUE : config.reuseIdleThreshold().toNanos(),
-                        attached),
+                        attached, Set.copyOf(Telemetry.servedPorts(System.getProperties(), System.getenv(),
+                                config.otelArguments()))),
                 pipeline, traces);
         SocketBridge.install(tracker);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, pipeline, ledger, config.exitTimeout(),

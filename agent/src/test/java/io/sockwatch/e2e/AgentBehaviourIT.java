@@ -36,7 +36,7 @@ class AgentBehaviourIT {
     private static final Set<String> KNOWN_SETTINGS = new TreeSet<>(List.of("sockwatch.enabled", "sockwatch.spans",
             "sockwatch.close.callsite", "sockwatch.close.callsite.depth", "sockwatch.close.grace",
             "sockwatch.close.peer_check", "sockwatch.reuse.idle_threshold", "sockwatch.open.callsite",
-            "sockwatch.exclude.peers", "sockwatch.queue.size",
+            "sockwatch.exclude.peers", "sockwatch.queue.size", "sockwatch.metrics.max_peer_sets",
             "sockwatch.exit.timeout", "sockwatch.debug"));
 
     private OtlpReceiver receiver;
@@ -116,7 +116,7 @@ class AgentBehaviourIT {
         assertEquals(0, result.exitCode(), why);
         List<String> warnings = result.lines("sockwatch:");
         assertEquals(2, warnings.size(), "one line each: " + why);
-        assertEquals("sockwatch: ignoring sockwatch.spans=bogus: expected all or errors; using all",
+        assertEquals("sockwatch: ignoring sockwatch.spans=bogus: expected all, errors or none; using all",
                 warnings.get(0), why);
         String unknown = "sockwatch: ignoring unknown setting -Dsockwatch.colse.grace (did you mean -Dsockwatch.close.grace?);"
                 + " known settings: ";

@@ -47,9 +47,11 @@ class ExitBudgetIT {
     private static AgentJvm.Result run(Path jdk, String endpoint, long linger) throws Exception {
         AgentJvm jvm = new AgentJvm(jdk);
         if (endpoint == null) {
-            jvm.arg("-Dotel.traces.exporter=none");
+            jvm.arg("-Dotel.traces.exporter=none").arg("-Dotel.metrics.exporter=none");
         } else {
-            jvm.arg("-Dotel.exporter.otlp.traces.endpoint=" + endpoint).arg("-Dotel.service.name=exit-budget");
+            // The metrics meet the same collector, and leave within the same budget.
+            jvm.arg("-Dotel.exporter.otlp.traces.endpoint=" + endpoint).arg("-Dotel.service.name=exit-budget")
+                    .arg("-Dotel.exporter.otlp.metrics.endpoint=" + endpoint.replace("/v1/traces", "/v1/metrics"));
         }
         AgentJvm.Result r = jvm.run(Churn.class, "1", "0", "3", String.valueOf(linger));
         assertEquals(0, r.exitCode(), r.output());
@@ -148,6 +150,7 @@ class ExitBudgetIT {
             AgentJvm.Result r = run(jdk, receiver.endpoint(), 1_500);
             assertEquals(List.of(), r.lines("sockwatch"), "nothing lost, nothing said:\n" + r.output());
             assertEquals(TINY_SPANS, receiver.spanCount(), r.output());
+            assertEquals(1, receiver.metricRequests(), "the metrics left once, at exit:\n" + r.output());
             assertTrue(r.exitMillis() < EXIT_SLACK_MILLIS, "exit took " + r.exitMillis() + " ms");
         }
     }

@@ -13,6 +13,7 @@ import java.util.Set;
  *   java -jar sockwatch-sample-app.jar --list
  *   java -jar sockwatch-sample-app.jar --scenario all
  *   java -jar sockwatch-sample-app.jar --scenario peer_crash --scenario refused
+ *   java -jar sockwatch-sample-app.jar --scenario all --linger 5
  * </pre>
  *
  * Exit status: 0 when every scenario reproduced what it is about, 1 when one did not (its line has an
@@ -31,6 +32,7 @@ public final class SampleApp {
         Set<String> names = new LinkedHashSet<>();
         Set<String> traced = new LinkedHashSet<>();
         boolean list = false;
+        long lingerSeconds = 0;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--list")) {
@@ -42,6 +44,8 @@ public final class SampleApp {
                 names.addAll(List.of(args[++i].split(",")));
             } else if (arg.equals("--traced") && i + 1 < args.length) {
                 traced.addAll(List.of(args[++i].split(",")));
+            } else if (arg.equals("--linger") && i + 1 < args.length && args[i + 1].matches("\\d{1,4}")) {
+                lingerSeconds = Long.parseLong(args[++i]);
             } else if (arg.startsWith("--scenario=")) {
                 names.addAll(List.of(arg.substring("--scenario=".length()).split(",")));
             } else {
@@ -86,7 +90,17 @@ public final class SampleApp {
             out.flush();
             allReproduced &= outcome.reproduced();
         }
+        linger(lingerSeconds);
         return allReproduced ? 0 : 1;
+    }
+
+    /** Stays alive after the scenarios: long enough for a metrics scraper to see their counts (demo-metrics.sh). */
+    private static void linger(long seconds) {
+        try {
+            Thread.sleep(seconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The scenarios named, in the order of {@link Scenarios#all()}; {@code all} stands for every one in it. */
@@ -119,6 +133,7 @@ public final class SampleApp {
         s.println("       java -jar sockwatch-sample-app.jar --list");
         s.println("       java -jar sockwatch-sample-app.jar --traced NAME[,NAME...]|all   (" + String.join(", ",
                 TracedRequests.NAMES) + "; for the OpenTelemetry Java agent)");
+        s.println("  --linger SECONDS  stay alive that long after the scenarios (for a metrics scraper)");
         s.println("Ends loopback connections (127.0.0.1, ephemeral ports) the way real applications do; prints");
         s.println("one line per scenario: scenario=NAME client_port=P server_port=P expect_client=ORIGIN"
                 + " expect_server=ORIGIN client_api=API server_api=API client_saw=\"...\" server_saw=\"...\"");

@@ -55,6 +55,16 @@ class SampleAppTest {
     }
 
     @Test
+    void lingersAfterTheScenariosWhenAsked() {
+        long t0 = System.nanoTime();
+        Run r = run("--scenario", "client_close", "--linger", "1");
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(0, r.status(), r.err());
+        assertTrue(millis >= 1_000, "stayed " + millis + " ms");
+        assertEquals(2, run("--scenario", "client_close", "--linger", "soon").status(), "a number of seconds");
+    }
+
+    @Test
     void refusesWhatItDoesNotKnow() {
         assertEquals(2, run("--scenario", "nope").status());
         assertEquals(2, run("--bogus").status());

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  */
 public final class SockwatchConfig {
 
-    public enum SpanMode { ALL, ERRORS }
+    /** Which connections become spans; {@code NONE}: metrics only. */
+    public enum SpanMode { ALL, ERRORS, NONE }
 
     /**
      * Connections that may wait for their grace period, and for export. 5,000 connections a second closing at
@@ -32,6 +33,12 @@ public final class SockwatchConfig {
      * are 20,000: this holds both with room to spare, at about 8 bytes a slot until used.
      */
     static final int DEFAULT_QUEUE_SIZE = 32_768;
+
+    /**
+     * Distinct attribute sets with a peer per group of instruments: with the few hundred overflow sets, below the
+     * SDK's own limit of 2000 per instrument (docs/telemetry.md, Cardinality).
+     */
+    static final int DEFAULT_METRICS_PEER_SETS = 1000;
 
     static final String ENABLED = "sockwatch.enabled";
     static final String SPANS = "sockwatch.spans";
@@ -43,6 +50,7 @@ public final class SockwatchConfig {
     static final String EXCLUDE = "sockwatch.exclude.peers";
     static final String OPEN_CALLSITE = "sockwatch.open.callsite";
     static final String QUEUE = "sockwatch.queue.size";
+    static final String METRICS_PEER_SETS = "sockwatch.metrics.max_peer_sets";
     static final String EXIT_TIMEOUT = "sockwatch.exit.timeout";
     static final String DEBUG = "sockwatch.debug";
 
@@ -59,7 +67,7 @@ public final class SockwatchConfig {
     private static Map<String, Setting> knownKeys() {
         Map<String, Setting> keys = new LinkedHashMap<>();
         keys.put(ENABLED, new Setting("true or false", "true"));
-        keys.put(SPANS, new Setting("all or errors", "all"));
+        keys.put(SPANS, new Setting("all, errors or none", "all"));
         keys.put(CALLSITE, new Setting("true or false", "true"));
         keys.put(CALLSITE_DEPTH, new Setting("a whole number from 1 to 64", "5"));
         keys.put(GRACE, new Setting("a duration from 0 to 60s, such as 500ms or 1.5s", "1s"));
@@ -69,6 +77,8 @@ public final class SockwatchConfig {
         keys.put(EXCLUDE, new Setting(
                 "a comma-separated list of host, host:port, ip, ip:port, [ipv6]:port, cidr or *:port", "none"));
         keys.put(QUEUE, new Setting("a whole number from 1 to 1000000", String.valueOf(DEFAULT_QUEUE_SIZE)));
+        keys.put(METRICS_PEER_SETS, new Setting("a whole number from 1 to 100000",
+                String.valueOf(DEFAULT_METRICS_PEER_SETS)));
         keys.put(EXIT_TIMEOUT, new Setting("a duration from 0 to 60s, such as 800ms or 5s", "800ms"));
         keys.put(DEBUG, new Setting("true or false", "false"));
         return Collections.unmodifiableMap(keys);
@@ -85,6 +95,7 @@ public final class SockwatchConfig {
     private final boolean openCallSite;
     private final int queueSize;
     private final Duration exitTimeout;
+    private final int metricsPeerSets;
     private final boolean debug;
     private final Map<String, String> otelArguments;
 
@@ -99,6 +110,7 @@ public final class SockwatchConfig {
         this.excludedPeers = lookup.list(EXCLUDE);
         this.openCallSite = lookup.bool(OPEN_CALLSITE, false);
         this.queueSize = lookup.integer(QUEUE, DEFAULT_QUEUE_SIZE, 1, 1_000_000);
+        this.metricsPeerSets = lookup.integer(METRICS_PEER_SETS, DEFAULT_METRICS_PEER_SETS, 1, 100_000);
         this.exitTimeout = lookup.duration(EXIT_TIMEOUT, Duration.ofMillis(800), Duration.ofSeconds(60));
         this.debug = lookup.bool(DEBUG, false);
         this.otelArguments = lookup.otelArguments();
@@ -162,6 +174,11 @@ public final class SockwatchConfig {
     /** How long the JVM's exit may wait for the last spans to reach the collector. */
     public Duration exitTimeout() {
         return exitTimeout;
+    }
+
+    /** The cardinality cap of the metrics: distinct attribute sets with a peer per group of instruments. */
+    public int metricsPeerSets() {
+        return metricsPeerSets;
     }
 
     public boolean debug() {

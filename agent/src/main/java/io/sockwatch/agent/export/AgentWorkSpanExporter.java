@@ -15,10 +15,12 @@ final class AgentWorkSpanExporter implements SpanExporter {
 
     private final SpanExporter delegate;
     private final boolean sendsToACollector;
+    private final ExportHealth health;
 
-    AgentWorkSpanExporter(SpanExporter delegate, boolean sendsToACollector) {
+    AgentWorkSpanExporter(SpanExporter delegate, boolean sendsToACollector, ExportHealth health) {
         this.delegate = delegate;
         this.sendsToACollector = sendsToACollector;
+        this.health = health;
     }
 
     /** False for the exporters that write to the console: nothing to warm up or to be unreachable. */
@@ -28,7 +30,14 @@ final class AgentWorkSpanExporter implements SpanExporter {
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-        return AgentWork.run(() -> delegate.export(spans));
+        CompletableResultCode result = AgentWork.run(() -> delegate.export(spans));
+        // Counted for sockwatch.export.failed; SpanDelivery decides what the failure means for the spans.
+        result.whenComplete(() -> {
+            if (!result.isSuccess()) {
+                health.failed(ExportHealth.TRACES, result.getFailureThrowable());
+            }
+        });
+        return result;
     }
 
     @Override

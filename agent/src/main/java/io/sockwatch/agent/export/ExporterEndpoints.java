@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The host:port pairs the configured trace exporters send to: sockwatch never observes its own export. */
+/** The host:port pairs the configured trace and metrics exporters send to: sockwatch never observes its own export. */
 public final class ExporterEndpoints {
 
     /** A host and port the exporter connects to. */
@@ -33,7 +33,30 @@ public final class ExporterEndpoints {
                 }
             }
         }
+        for (String exporter : otel.get("otel.metrics.exporter", "otlp").split(",")) {
+            if (exporter.trim().equalsIgnoreCase("otlp")) {
+                String protocol = otel.get("otel.exporter.otlp.metrics.protocol",
+                        otel.get("otel.exporter.otlp.protocol", "http/protobuf"));
+                String fallback = protocol.equals("grpc") ? "http://localhost:4317" : "http://localhost:4318";
+                add(endpoints, otel.get("otel.exporter.otlp.metrics.endpoint",
+                        otel.get("otel.exporter.otlp.endpoint", fallback)));
+            }
+        }
         return endpoints;
+    }
+
+    /** The ports sockwatch serves on itself: the Prometheus exporter's, when configured. */
+    static List<Integer> servedPorts(OtelSettings otel) {
+        for (String exporter : otel.get("otel.metrics.exporter", "otlp").split(",")) {
+            if (exporter.trim().equalsIgnoreCase("prometheus")) {
+                try {
+                    return List.of(Integer.parseInt(otel.get("otel.exporter.prometheus.port", "9464")));
+                } catch (NumberFormatException e) {
+                    return List.of(9464);
+                }
+            }
+        }
+        return List.of();
     }
 
     private static void add(List<Endpoint> endpoints, String url) {
@@ -46,7 +69,10 @@ public final class ExporterEndpoints {
             if (port < 0) {
                 port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
             }
-            endpoints.add(new Endpoint(uri.getHost(), port));
+            Endpoint endpoint = new Endpoint(uri.getHost(), port);
+            if (!endpoints.contains(endpoint)) {
+                endpoints.add(endpoint); // traces and metrics usually share one collector
+            }
         } catch (IllegalArgumentException e) {
             // The SDK reports a malformed endpoint itself.
         }

@@ -43,6 +43,10 @@ final class OtelSettingsCheck {
 
     private static final List<String> EXPORTERS =
             List.of("otlp", "zipkin", "console", "logging", "logging-otlp", "experimental-otlp/stdout");
+    private static final String METRICS_EXPORTER = "otel.metrics.exporter";
+    /** The metrics exporters packed in the agent; prometheus serves them for scraping instead of sending. */
+    private static final List<String> METRICS_EXPORTERS = List.of("otlp", "prometheus", "console", "logging",
+            "logging-otlp");
     private static final List<String> SAMPLERS = List.of("parentbased_always_on", "parentbased_always_off",
             "parentbased_traceidratio", "always_on", "always_off", "traceidratio");
     private static final List<String> PROTOCOLS = List.of("http/protobuf", "grpc");
@@ -50,7 +54,7 @@ final class OtelSettingsCheck {
 
     /** Where sockwatch's defaults differ from the SDK's, a key the SDK rejects falls back to sockwatch's. */
     private static final Map<String, String> SOCKWATCH_DEFAULTS = Map.of(
-            OTLP + "protocol", "http/protobuf", "otel.metrics.exporter", "none", "otel.logs.exporter", "none");
+            OTLP + "protocol", "http/protobuf", "otel.metrics.exporter", "otlp", "otel.logs.exporter", "none");
 
     /** How many keys the SDK may reject by name, one build each, before sockwatch gives up exporting. */
     private static final int MAX_REJECTED_KEYS = 5;
@@ -71,6 +75,7 @@ final class OtelSettingsCheck {
     private final Consumer<String> warn;
     private final OtelValues values;
     private final Set<String> rejectedBySdk = new HashSet<>();
+    private boolean metricsOverOtlp;
 
     private OtelSettingsCheck(OtelSettings settings, Consumer<String> warn) {
         this.settings = settings;
@@ -84,7 +89,10 @@ final class OtelSettingsCheck {
      */
     static OtelSettingsCheck run(OtelSettings settings, Map<String, String> defaults, Consumer<String> warn) {
         OtelSettingsCheck check = new OtelSettingsCheck(settings, warn);
-        List<String> exporters = check.exporters();
+        List<String> exporters = new ArrayList<>(check.exporters());
+        List<String> metricsExporters = check.metricsExporters();
+        check.metricsOverOtlp = metricsExporters.contains("otlp");
+        exporters.addAll(metricsExporters);
         check.sampler();
         check.batchProcessor();
         check.spanLimits();
@@ -115,11 +123,20 @@ final class OtelSettingsCheck {
      * no key is named, or when one comes back, or after {@value #MAX_REJECTED_KEYS} of them.
      */
     AutoConfiguredOpenTelemetrySdk build(AutoConfiguredOpenTelemetrySdkBuilder builder) {
+        return build(Map.of(), builder);
+    }
+
+    /** The same, with {@code overrides} above every setting and correction. */
+    AutoConfiguredOpenTelemetrySdk build(Map<String, String> overrides, AutoConfiguredOpenTelemetrySdkBuilder builder) {
         Logger sdkLog = Logger.getLogger(AutoConfiguredOpenTelemetrySdkBuilder.class.getName());
         sdkLog.setLevel(Level.WARNING);
         quietedSdkLog = sdkLog;
         // Read at every build, so a retry sees the keys replaced since.
-        builder.addPropertiesCustomizer(config -> new HashMap<>(values.corrections()));
+        builder.addPropertiesCustomizer(config -> {
+            Map<String, String> applied = new HashMap<>(values.corrections());
+            applied.putAll(overrides);
+            return applied;
+        });
         while (true) {
             try {
                 return builder.build();
@@ -168,6 +185,29 @@ final class OtelSettingsCheck {
         }
         values.correct(EXPORTER, given, "a comma-separated list of " + String.join(", ", EXPORTERS) + ", or none alone",
                 String.join(",", using), String.join(",", using));
+        return using;
+    }
+
+    private List<String> metricsExporters() {
+        String given = settings.raw(METRICS_EXPORTER);
+        values.duration("otel.metric.export.interval", "60s");
+        values.duration("otel.metric.export.timeout", "30s");
+        values.integer("otel.exporter.prometheus.port", 1, "9464");
+        if (given == null) {
+            return List.of("otlp");
+        }
+        List<String> named = OtelValues.entries(given);
+        List<String> known = named.stream().filter(n -> METRICS_EXPORTERS.contains(n) || n.equals("none")).distinct()
+                .toList();
+        if (!given.isBlank() && known.size() == named.size() && (known.size() == 1 || !known.contains("none"))) {
+            return known;
+        }
+        List<String> using = known.stream().filter(n -> !n.equals("none")).toList();
+        if (using.isEmpty()) {
+            using = known.contains("none") ? List.of("none") : List.of("otlp");
+        }
+        String accepts = "a comma-separated list of " + String.join(", ", METRICS_EXPORTERS) + ", or none alone";
+        values.correct(METRICS_EXPORTER, given, accepts, String.join(",", using), String.join(",", using));
         return using;
     }
 
@@ -261,6 +301,9 @@ final class OtelSettingsCheck {
         String tracesProtocol = values.choice(OTLP_TRACES + "protocol", PROTOCOLS,
                 protocolsAccepted(settings.raw(OTLP_TRACES + "protocol")), protocol);
         endpoints(tracesProtocol.equals("grpc"));
+        if (metricsOverOtlp) {
+            metricsEndpoint(settings.get(OTLP + "metrics.protocol", protocol).equals("grpc"));
+        }
         String compression = values.choice(OTLP + "compression", COMPRESSIONS, "gzip or none", "none");
         values.choice(OTLP_TRACES + "compression", COMPRESSIONS, "gzip or none", compression);
         String timeout = values.duration(OTLP + "timeout", "10s");
@@ -301,6 +344,23 @@ final class OtelSettingsCheck {
             String instead = grpc ? base : base + (base.endsWith("/") ? "" : "/") + "v1/traces";
             values.correct(OTLP_TRACES + "endpoint", traces, accepts, instead, instead);
         }
+    }
+
+    /**
+     * The metrics exporter reads its own endpoint, or else the general one: a general endpoint the traces never
+     * read may still be bad for the metrics.
+     */
+    private void metricsEndpoint(boolean grpc) {
+        String metrics = settings.raw(OTLP + "metrics.endpoint");
+        String general = settings.raw(OTLP + "endpoint");
+        if ((metrics != null && isUrl(metrics, grpc)) || general == null || isUrl(general, grpc)
+                || values.corrected(OTLP + "endpoint")) {
+            return;
+        }
+        String base = grpc ? "http://localhost:4317" : "http://localhost:4318";
+        values.correct(OTLP + "endpoint", general, grpc
+                ? "an http:// or https:// URL with no path, query or fragment, such as http://collector:4317"
+                : "an http:// or https:// URL with no query or fragment, such as http://collector:4318", base, base);
     }
 
     private static boolean isUrl(String text, boolean withoutPath) {

@@ -1,8 +1,10 @@
 package io.sockwatch.agent.export;
 
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.sockwatch.agent.tracker.ConnectionListener;
 import io.sockwatch.agent.tracker.ConnectionState;
 import io.sockwatch.agent.tracker.AgentWork;
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -11,39 +13,62 @@ import java.util.function.Supplier;
 
 /**
  * Hands ended connections to OpenTelemetry on a thread of its own, through a bounded queue: the application's
- * threads never build spans, and the SDK starts in the background instead of delaying the application's start.
+ * threads never build spans nor record metrics, and the SDK starts in the background instead of delaying the
+ * application's start. With metrics, established connections pass through the queue too, to be counted as open.
  * Connections that end before the SDK is ready wait in the queue. Every connection handed here is accounted for
  * in the {@link DeliveryLedger}: delivered, exempt by configuration, or lost with a reason.
  */
 public final class SpanPipeline implements ConnectionListener {
 
-    /** Ended connections, and at exit {@link #WAKE_UP}. */
+    /** Ended connections, {@link Opened} ones (with metrics), and at exit {@link #WAKE_UP}. */
     private final ArrayBlockingQueue<Object> queue;
     /** Put in the queue at exit so that a waiting worker starts on the last spans at once. */
     private static final Object WAKE_UP = new Object();
+    /**
+     * How long after the spans' SDK the metrics' starts: on a busy machine, building both at once delays the first
+     * spans of a short program past its exit budget. A program that ends sooner gets its metrics after its spans.
+     */
+    private static final long METRICS_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How often the export thread looks at the clock for batches and retries that fell due. */
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private final DeliveryLedger ledger;
     private final boolean exporting;
+    private final boolean counting;
+    private final int openingsRoom;
     private final Thread worker;
     private volatile boolean stopping;
     private volatile boolean started;
     private volatile long deadlineNanos;
     private volatile SpanDelivery delivery;
     private volatile Telemetry telemetry;
+    /** Built on {@code sockwatch-metrics-start} once the spans' SDK is ready; null until then. */
+    private volatile ConnectionMetrics recorder;
+    private volatile boolean metricsSettled;
+    private Thread metricsStart;
+    /** Openings and endings that came before the recorder, counted once it is there. Export thread only. */
+    private final ArrayDeque<Object> unmetered = new ArrayDeque<>();
+
+    /** An established connection, for the open connections metric. */
+    private record Opened(ConnectionState connection) {
+    }
 
     /**
      * @param capacity  how many ended connections may wait for export
      * @param exporting false when no trace exporter is configured: connections are counted, never built
      * @param start     builds the SDK (on the pipeline's thread)
-     * @param spans     turns the SDK into the span writer
+     * @param spans     turns the SDK into the span writer, null when no span is wanted ({@code sockwatch.spans=none})
+     * @param counting  whether a metrics exporter is configured
+     * @param metrics   turns the SDK into the metrics recorder (null when it has no metrics exporter)
      */
     public SpanPipeline(int capacity, boolean exporting, DeliveryLedger ledger, Supplier<Telemetry> start,
-                        Function<Telemetry, ConnectionSpans> spans, Consumer<String> warn) {
+                        Function<Telemetry, ConnectionSpans> spans, boolean counting,
+                        Function<Telemetry, ConnectionMetrics> metrics, Consumer<String> warn) {
         this.queue = new ArrayBlockingQueue<>(Math.max(16, capacity));
+        this.openingsRoom = Math.max(16, capacity) / 8;
         this.ledger = ledger;
         this.exporting = exporting;
-        this.worker = new Thread(() -> run(start, spans, warn), "sockwatch-export");
+        this.counting = counting;
+        this.worker = new Thread(() -> run(start, spans, metrics, warn), "sockwatch-export");
         this.worker.setDaemon(true);
     }
 
@@ -54,14 +79,27 @@ public final class SpanPipeline implements ConnectionListener {
     @Override
     public void connectionEnded(ConnectionState connection) {
         ledger.handed();
-        if (!exporting) {
+        if (!exporting && !counting) {
             ledger.notExported(1);
         } else if (!queue.offer(connection)) {
             ledger.lost(1, DeliveryLedger.QUEUE_FULL);
         }
     }
 
-    private void run(Supplier<Telemetry> start, Function<Telemetry, ConnectionSpans> spans, Consumer<String> warn) {
+    /**
+     * Counted among the open connections. Only while the queue is nearly empty (less than an eighth full), as it is
+     * when the export keeps up: under a backlog or a burst the room is the endings', which carry the spans. A
+     * connection whose opening is not counted is not subtracted at its end.
+     */
+    @Override
+    public void connectionOpened(ConnectionState connection) {
+        if (counting && queue.size() < openingsRoom) {
+            queue.offer(new Opened(connection));
+        }
+    }
+
+    private void run(Supplier<Telemetry> start, Function<Telemetry, ConnectionSpans> spans,
+                     Function<Telemetry, ConnectionMetrics> metrics, Consumer<String> warn) {
         AgentWork.mark(true); // whatever the SDK connects to from here is never observed
         ConnectionSpans writer = null;
         SpanDelivery delivery = null;
@@ -79,14 +117,23 @@ public final class SpanPipeline implements ConnectionListener {
         }
         started = true;
         long lastTick = System.nanoTime();
+        long metricsDue = lastTick + METRICS_DELAY_NANOS;
         while (true) {
+            if (metricsStart == null && !metricsSettled && System.nanoTime() - metricsDue >= 0) {
+                startMetrics(telemetry, metrics);
+            }
             Object next = stopping ? queue.poll() : await(delivery == null
                     ? TICK_NANOS : delivery.nanosUntilWork(System.nanoTime()));
             if (next == null && stopping) {
                 break;
             }
             if (next instanceof ConnectionState ended) {
+                meter(ended);
                 write(writer, delivery, ended);
+            } else if (next instanceof Opened opened) {
+                meter(opened);
+            } else if (!unmetered.isEmpty()) {
+                meter(null); // the recorder may be there now
             }
             // Also under a steady stream of endings: a partial batch and a retry fall due by the clock.
             long now = System.nanoTime();
@@ -95,8 +142,106 @@ public final class SpanPipeline implements ConnectionListener {
                 lastTick = now;
             }
         }
+        // The last metrics leave while the last spans do, within the same exit budget; metrics still starting come
+        // after the spans.
+        boolean metricsReady = metricsSettled;
+        CompletableResultCode metricsSent = metricsReady ? sendMetrics() : null;
         if (delivery != null) {
             delivery.finish(deadlineNanos);
+        }
+        if (metricsStart == null && !metricsSettled) {
+            startMetrics(telemetry, metrics); // a program shorter than the delay: its metrics come after its spans
+        }
+        if (!metricsReady) {
+            awaitMetrics(deadlineNanos);
+            metricsSent = sendMetrics();
+        }
+        if (metricsSent != null) {
+            metricsSent.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Counts what waited for the recorder, and sends the metrics; null when there are none to send. */
+    private CompletableResultCode sendMetrics() {
+        meter(null);
+        Telemetry t = telemetry;
+        if (recorder == null || t == null) {
+            return null;
+        }
+        try {
+            return t.flushMetrics();
+        } catch (Throwable e) {
+            return null; // counted nowhere: the exit line is about spans
+        }
+    }
+
+    /** Builds the metrics on a thread of their own, so that the spans do not wait for them. */
+    private void startMetrics(Telemetry t, Function<Telemetry, ConnectionMetrics> metrics) {
+        if (!counting || t == null) {
+            metricsSettled = true;
+            return;
+        }
+        metricsStart = new Thread(() -> {
+            AgentWork.mark(true);
+            try {
+                recorder = metrics.apply(t);
+            } catch (Throwable e) {
+                // no metrics: connections are still tracked and their spans exported
+            } finally {
+                metricsSettled = true;
+            }
+        }, "sockwatch-metrics-start");
+        metricsStart.setDaemon(true);
+        metricsStart.start();
+    }
+
+    private void awaitMetrics(long deadline) {
+        Thread starting = metricsStart;
+        if (starting != null && !metricsSettled) {
+            try {
+                starting.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Counts an opening ({@link Opened}) or an ending, and whatever waited for the recorder before it; null: only
+     * what waited. Before the recorder is there, events wait (at most as many as the queue holds); once the metrics
+     * failed to start, they are dropped.
+     */
+    private void meter(Object event) {
+        if (!counting) {
+            return;
+        }
+        ConnectionMetrics r = recorder;
+        if (r == null) {
+            if (event != null && !metricsSettled && unmetered.size() < queue.size() + queue.remainingCapacity()) {
+                unmetered.add(event);
+            } else if (metricsSettled) {
+                unmetered.clear();
+            }
+            return;
+        }
+        for (Object waiting; (waiting = unmetered.poll()) != null; ) {
+            record(r, waiting);
+        }
+        if (event != null) {
+            record(r, event);
+        }
+    }
+
+    private static void record(ConnectionMetrics r, Object event) {
+        try {
+            if (event instanceof Opened opened) {
+                r.opened(opened.connection());
+            } else if (event instanceof ConnectionState ended) {
+                r.ended(ended);
+            }
+        } catch (Throwable e) {
+            // A metric that cannot be recorded costs only itself; the span is still written.
         }
     }
 
@@ -127,7 +272,7 @@ public final class SpanPipeline implements ConnectionListener {
      * undelivered then stays pending in the ledger; see {@link #pendingReason}.
      */
     public void shutdown(long millis) {
-        if (!exporting) {
+        if (!exporting && !counting) {
             return; // nothing to deliver: the exit does not wait for the SDK
         }
         deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);

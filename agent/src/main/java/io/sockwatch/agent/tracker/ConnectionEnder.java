@@ -63,6 +63,15 @@ final class ConnectionEnder {
         }
     }
 
+    /** The connection was established: the listener counts it among the open ones. */
+    void opened(ConnectionState state) {
+        try {
+            listener.connectionOpened(state);
+        } catch (Throwable t) {
+            internalErrors.incrementAndGet();
+        }
+    }
+
     /** Removes the connection from the table and hands it to the listener, exactly once. */
     void endNow(ConnectionState state, long now) {
         synchronized (state) {

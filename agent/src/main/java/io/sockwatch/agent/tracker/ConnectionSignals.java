@@ -141,6 +141,7 @@ final class ConnectionSignals {
             }
             state.connectingThread = null;
             state.lastIoNanos = now;
+            state.connectEndNanos = now;
             if (failure == null) {
                 inspectors.fillAddresses(state, socket);
             } else {
@@ -155,6 +156,8 @@ final class ConnectionSignals {
         }
         if (ended) {
             ender.endNow(state, now);
+        } else if (failure == null) {
+            ender.opened(state);
         }
     }
 
@@ -182,15 +185,20 @@ final class ConnectionSignals {
             midLife.ignore(socket);
             return;
         }
+        SocketAddress local = inspector == null ? null : inspector.local(socket);
+        if (local instanceof InetSocketAddress own && settings.ownServerPorts().contains(own.getPort())) {
+            return; // a scrape of sockwatch's own metrics endpoint
+        }
         ConnectionState state = new ConnectionState(api, Role.SERVER, System.nanoTime(), null, 0);
         Object span = traces.currentSpan();
         synchronized (state) {
             state.openedIn = span;
             state.setPeer(peer);
-            state.setLocal(inspector == null ? null : inspector.local(socket));
+            state.setLocal(local);
             recordOpenSite(state);
         }
         table.put(socket, state);
+        ender.opened(state);
     }
 
     /** Where the application opened the connection, when sockwatch.open.callsite is on (leak hunting). */

@@ -54,6 +54,10 @@ public final class ConnectionState {
     Thread connectingThread;
     long closeNanos;
     long endNanos;
+    /** When the connect succeeded or failed (CLIENT), 0 while it is pending or for an accepted connection. */
+    long connectEndNanos;
+    /** Written and read by the export thread only: its opening was counted in the open connections. */
+    private boolean countedOpen;
     /** TLS on this connection, when a TLS socket was seen over it. */
     String tlsProtocol;
     Boolean tlsEstablished;
@@ -157,6 +161,26 @@ public final class ConnectionState {
             return new InetSocketAddress(ip, port);
         }
         return (SocketAddress) address;
+    }
+
+    /** How long the connect took, in nanoseconds; -1 for an accepted connection or a connect never answered. */
+    public synchronized long connectNanos() {
+        return connectEndNanos == 0 ? -1 : Math.max(0, connectEndNanos - startNanos);
+    }
+
+    /** Connect or accept to the end, in nanoseconds. */
+    public synchronized long durationNanos() {
+        long end = closeNanos != 0 ? closeNanos : endNanos;
+        return Math.max(0, end - startNanos);
+    }
+
+    /** For the export thread only, which alone calls these: whether this connection's opening was counted. */
+    public boolean countedOpen() {
+        return countedOpen;
+    }
+
+    public void countOpen(boolean counted) {
+        this.countedOpen = counted;
     }
 
     public long bytesRead() {

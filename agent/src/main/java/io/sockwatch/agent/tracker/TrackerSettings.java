@@ -1,5 +1,7 @@
 package io.sockwatch.agent.tracker;
 
+import java.util.Set;
+
 /**
  * What the tracker needs from the configuration.
  *
@@ -13,8 +15,25 @@ package io.sockwatch.agent.tracker;
  * @param reuseIdleNanos the idle gap after which the next write first checks the peer (stale reuse);
  *                      {@code Long.MAX_VALUE} when off
  * @param adoptMidLife  attached to a running JVM: a socket first seen mid-life is tracked from then on
+ * @param ownServerPorts ports sockwatch itself serves on (the Prometheus metrics endpoint): accepted connections on
+ *                      them are never tracked
  */
 public record TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos,
                               int maxPending, PeerFilter excluded, boolean peerCheck, long reuseIdleNanos,
-                              boolean adoptMidLife) {
+                              boolean adoptMidLife, Set<Integer> ownServerPorts) {
+
+    /** Without a port of sockwatch's own. */
+    public TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos,
+                           int maxPending, PeerFilter excluded, boolean peerCheck, long reuseIdleNanos,
+                           boolean adoptMidLife) {
+        this(closeCallSite, openCallSite, callSiteDepth, graceNanos, maxPending, excluded, peerCheck, reuseIdleNanos,
+                adoptMidLife, Set.of());
+    }
+
+    /** Without a port of sockwatch's own, the stale-reuse check or a runtime attach. */
+    public TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos,
+                           int maxPending, PeerFilter excluded, boolean peerCheck) {
+        this(closeCallSite, openCallSite, callSiteDepth, graceNanos, maxPending, excluded, peerCheck, Long.MAX_VALUE,
+                false, Set.of());
+    }
 }

@@ -31,6 +31,7 @@ class SockwatchConfigTest {
         assertEquals(Duration.ofSeconds(1), c.closeGrace());
         assertEquals(List.of(), c.excludedPeers());
         assertEquals(SockwatchConfig.DEFAULT_QUEUE_SIZE, c.queueSize());
+        assertEquals(SockwatchConfig.DEFAULT_METRICS_PEER_SETS, c.metricsPeerSets());
         assertFalse(c.debug());
         assertEquals(List.of(), warnings);
     }
@@ -42,6 +43,7 @@ class SockwatchConfigTest {
         assertEquals(SockwatchConfig.SpanMode.ERRORS,
                 load("spans=errors", Map.of(), Map.of("SOCKWATCH_SPANS", "all")).spans());
         assertEquals(SockwatchConfig.SpanMode.ERRORS, load(null, Map.of(), Map.of("SOCKWATCH_SPANS", "ERRORS")).spans());
+        assertEquals(SockwatchConfig.SpanMode.NONE, load("spans=none", Map.of(), Map.of()).spans());
         assertFalse(load(null, Map.of(), Map.of("SOCKWATCH_CLOSE_CALLSITE", "false")).closeCallSite());
         assertEquals(List.of(), warnings);
     }
@@ -49,13 +51,15 @@ class SockwatchConfigTest {
     @Test
     void badValuesWarnOnceWithTheKeyAndAcceptedValuesAndUseTheDefault() {
         SockwatchConfig c = load(null, Map.of("sockwatch.spans", "bogus", "sockwatch.enabled", "yes",
-                "sockwatch.close.grace", "forever", "sockwatch.queue.size", "0"), Map.of());
+                "sockwatch.close.grace", "forever", "sockwatch.queue.size", "0", "sockwatch.metrics.max_peer_sets", "0"),
+                Map.of());
         assertEquals(SockwatchConfig.SpanMode.ALL, c.spans());
         assertTrue(c.enabled());
         assertEquals(Duration.ofSeconds(1), c.closeGrace());
         assertEquals(SockwatchConfig.DEFAULT_QUEUE_SIZE, c.queueSize());
-        assertEquals(4, warnings.size(), warnings.toString());
-        assertTrue(warnings.contains("sockwatch: ignoring sockwatch.spans=bogus: expected all or errors; using all"),
+        assertEquals(SockwatchConfig.DEFAULT_METRICS_PEER_SETS, c.metricsPeerSets());
+        assertEquals(5, warnings.size(), warnings.toString());
+        assertTrue(warnings.contains("sockwatch: ignoring sockwatch.spans=bogus: expected all, errors or none; using all"),
                 warnings.toString());
         assertTrue(warnings.stream().anyMatch(w -> w.contains("sockwatch.enabled=yes") && w.contains("true or false")));
     }
@@ -86,7 +90,7 @@ class SockwatchConfigTest {
         assertTrue(warnings.get(0).endsWith("; known settings: sockwatch.enabled, sockwatch.spans, "
                 + "sockwatch.close.callsite, sockwatch.close.callsite.depth, sockwatch.close.grace, "
                 + "sockwatch.close.peer_check, sockwatch.reuse.idle_threshold, sockwatch.open.callsite, "
-                + "sockwatch.exclude.peers, sockwatch.queue.size, "
+                + "sockwatch.exclude.peers, sockwatch.queue.size, sockwatch.metrics.max_peer_sets, "
                 + "sockwatch.exit.timeout, sockwatch.debug"), "known keys in the README's order: " + warnings.get(0));
     }
 
@@ -109,7 +113,7 @@ class SockwatchConfigTest {
         assertEquals(Duration.ofSeconds(1), c.closeGrace());
         assertEquals(List.of(), c.excludedPeers());
         assertEquals(List.of(
-                "sockwatch: ignoring empty sockwatch.spans: expected all or errors; using all",
+                "sockwatch: ignoring empty sockwatch.spans: expected all, errors or none; using all",
                 "sockwatch: ignoring empty sockwatch.close.callsite.depth: expected a whole number from 1 to 64; using 5",
                 "sockwatch: ignoring empty sockwatch.close.grace: expected a duration from 0 to 60s, such as 500ms or "
                         + "1.5s; using 1s",
@@ -131,6 +135,7 @@ class SockwatchConfigTest {
                 Map.entry(SockwatchConfig.OPEN_CALLSITE, String.valueOf(c.openCallSite())),
                 Map.entry(SockwatchConfig.EXCLUDE, c.excludedPeers().isEmpty() ? "none" : c.excludedPeers().toString()),
                 Map.entry(SockwatchConfig.QUEUE, String.valueOf(c.queueSize())),
+                Map.entry(SockwatchConfig.METRICS_PEER_SETS, String.valueOf(c.metricsPeerSets())),
                 Map.entry(SockwatchConfig.EXIT_TIMEOUT, Durations.format(c.exitTimeout())),
                 Map.entry(SockwatchConfig.DEBUG, String.valueOf(c.debug())));
         assertEquals(SockwatchConfig.KNOWN.keySet(), actual.keySet(), "every setting is compared");

@@ -26,25 +26,30 @@ class ExporterEndpointsTest {
         return Stream.of(
                 Arguments.of(Map.of(), List.of("localhost:4318")),
                 Arguments.of(Map.of("otel.exporter.otlp.protocol", "grpc"), List.of("localhost:4317")),
+                // Metrics follow the general settings, traces their own.
                 Arguments.of(Map.of("otel.exporter.otlp.protocol", "http/protobuf",
-                        "otel.exporter.otlp.traces.protocol", "grpc"), List.of("localhost:4317")),
+                        "otel.exporter.otlp.traces.protocol", "grpc"), List.of("localhost:4317", "localhost:4318")),
                 Arguments.of(Map.of("otel.exporter.otlp.protocol", "grpc",
-                        "otel.exporter.otlp.traces.protocol", "http/protobuf"), List.of("localhost:4318")),
+                        "otel.exporter.otlp.traces.protocol", "http/protobuf"), List.of("localhost:4318", "localhost:4317")),
                 Arguments.of(Map.of("otel.exporter.otlp.protocol", "grpc",
                         "otel.exporter.otlp.endpoint", "http://collector.example:14317"),
                         List.of("collector.example:14317")),
                 Arguments.of(Map.of("otel.exporter.otlp.protocol", "grpc",
                         "otel.exporter.otlp.endpoint", "http://collector.example:14317",
                         "otel.exporter.otlp.traces.endpoint", "http://traces.example:24317"),
-                        List.of("traces.example:24317")),
+                        List.of("traces.example:24317", "collector.example:14317")),
                 Arguments.of(Map.of("otel.exporter.otlp.protocol", "grpc",
-                        "otel.exporter.otlp.traces.endpoint", "https://traces.example/"), List.of("traces.example:443")),
+                        "otel.exporter.otlp.traces.endpoint", "https://traces.example/"),
+                        List.of("traces.example:443", "localhost:4317")),
                 Arguments.of(Map.of("otel.exporter.otlp.endpoint", "http://collector.example:14318"),
                         List.of("collector.example:14318")),
-                Arguments.of(Map.of("otel.traces.exporter", "zipkin"), List.of("localhost:9411")),
+                Arguments.of(Map.of("otel.traces.exporter", "zipkin"), List.of("localhost:9411", "localhost:4318")),
+                Arguments.of(Map.of("otel.exporter.otlp.metrics.endpoint", "http://metrics.example:19318/v1/metrics"),
+                        List.of("localhost:4318", "metrics.example:19318")),
                 Arguments.of(Map.of("otel.traces.exporter", "otlp,zipkin", "otel.exporter.otlp.protocol", "grpc"),
                         List.of("localhost:4317", "localhost:9411")),
-                Arguments.of(Map.of("otel.traces.exporter", "console"), List.of()));
+                Arguments.of(Map.of("otel.traces.exporter", "console", "otel.metrics.exporter", "none"), List.of()),
+                Arguments.of(Map.of("otel.traces.exporter", "console"), List.of("localhost:4318")));
     }
 
     @ParameterizedTest
@@ -58,6 +63,7 @@ class ExporterEndpointsTest {
             List<String> excluded = telemetry.exporterEndpoints().stream().map(e -> e.host() + ":" + e.port()).toList();
             assertEquals(expected, excluded);
             assertEquals(sorted(sdkEndpoints(telemetry.toString())), sorted(excluded), telemetry.toString());
+            assertEquals(excluded.stream().distinct().toList(), excluded, "each endpoint once");
         } finally {
             telemetry.shutdown(1000);
         }
@@ -69,7 +75,9 @@ class ExporterEndpointsTest {
         while (m.find()) {
             URI uri = URI.create(m.group(1));
             int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-            endpoints.add(uri.getHost() + ":" + port);
+            if (!endpoints.contains(uri.getHost() + ":" + port)) {
+                endpoints.add(uri.getHost() + ":" + port);
+            }
         }
         return endpoints;
     }

@@ -217,8 +217,10 @@ class OtelSettingsCheckTest {
                 Arguments.of(settings("otel.traces.sampler", "parentbased_always_off", "otel.traces.sampler.arg", "x"),
                         "root:AlwaysOffSampler"),
                 Arguments.of(settings("otel.bsp.max.export.batch.size", " 64 "), "maxExportBatchSize=64"),
+                // Without metrics the general endpoint is read by nobody.
                 Arguments.of(settings("otel.exporter.otlp.traces.endpoint", "http://traces.example:24318/v1/traces",
-                        "otel.exporter.otlp.endpoint", "not a url"), "endpoint=http://traces.example:24318/v1/traces"),
+                        "otel.exporter.otlp.endpoint", "not a url", "otel.metrics.exporter", "none"),
+                        "endpoint=http://traces.example:24318/v1/traces"),
                 Arguments.of(settings("otel.traces.exporter", "console, otlp"), OTLP_HTTP));
     }
 
@@ -323,17 +325,23 @@ class OtelSettingsCheckTest {
     }
 
     @Test
-    void metricsAndLogsExportersAreNeverSockwatchs() {
-        // sockwatch emits traces only; with the OpenTelemetry Java agent alongside, these settings are the agent's:
-        // sockwatch neither starts those exporters (the SDK's default for each is otlp) nor judges their values.
-        for (String value : List.of("otlp", "bogus")) {
-            warnings.clear();
-            String sdk = start(settings("otel.metrics.exporter", value, "otel.logs.exporter", value));
-            assertEquals(List.of(), warnings, value);
-            assertFalse(sdk.contains("MetricExporter"), sdk);
-            assertFalse(sdk.contains("LogRecordExporter"), sdk);
-            assertTrue(sdk.contains(OTLP_HTTP), sdk);
-        }
+    void aBadMetricsExporterFallsBackToOtlpLikeAnUnsetOne() {
+        String sdk = start(settings("otel.metrics.exporter", "bogus"));
+        assertEquals(List.of("sockwatch: ignoring otel.metrics.exporter=bogus: expected a comma-separated list of otlp, "
+                + "prometheus, console, logging, logging-otlp, or none alone; using otlp"), warnings);
+        assertTrue(sdk.contains("OtlpHttpMetricExporter"), sdk);
+        assertTrue(sdk.contains(OTLP_HTTP), sdk);
+    }
+
+    @Test
+    void aGeneralEndpointOnlyTheMetricsReadIsCheckedForThem() {
+        String sdk = start(settings("otel.exporter.otlp.traces.endpoint", "http://traces.example:24318/v1/traces",
+                "otel.exporter.otlp.endpoint", "not a url"));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("sockwatch: ignoring otel.exporter.otlp.endpoint=not a url: expected an "
+                + "http:// or https:// URL"), warnings.get(0));
+        assertTrue(sdk.contains("endpoint=http://traces.example:24318/v1/traces"), sdk);
+        assertTrue(sdk.contains("endpoint=http://localhost:4318/v1/metrics"), sdk);
     }
 
     @Test

@@ -54,4 +54,39 @@ class TelemetryStartTest {
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("sometimes"), warnings.get(0));
     }
+
+    @Test
+    void metricsByDefaultAndNoTraceExporterForSpansNone() {
+        List<String> warnings = new ArrayList<>();
+        Telemetry both = Telemetry.start(new Properties(), Map.of(), Map.of(), "test", warnings::add);
+        Telemetry metricsOnly = Telemetry.start(new Properties(), Map.of(), Map.of("otel.traces.exporter", "otlp"),
+                "test", new DeliveryLedger(), warnings::add, null, true, false);
+        try {
+            assertEquals(List.of(), warnings);
+            assertTrue(both.toString().contains("OtlpHttpSpanExporter"), both.toString());
+            assertTrue(both.toString().contains("OtlpHttpMetricExporter"), "metrics default to otlp: " + both);
+            assertTrue(both.connectionMetrics("test", 10) != null);
+            assertTrue(!metricsOnly.toString().contains("SpanExporter"), "sockwatch.spans=none: " + metricsOnly);
+            assertTrue(metricsOnly.toString().contains("OtlpHttpMetricExporter"), metricsOnly.toString());
+        } finally {
+            both.shutdown(1000);
+            metricsOnly.shutdown(1000);
+        }
+    }
+
+    @Test
+    void deferredMetricsStartOnFirstUseAndSayEachProblemOnce() {
+        List<String> warnings = new ArrayList<>();
+        Telemetry telemetry = Telemetry.start(new Properties(), Map.of(), Map.of("otel.exporter.otlp.timeout", "soon"),
+                "test", new DeliveryLedger(), warnings::add, null, false, true);
+        try {
+            assertTrue(telemetry.toString().contains("OtlpHttpSpanExporter"), telemetry.toString());
+            assertTrue(!telemetry.toString().contains("MetricExporter"), "not yet: " + telemetry);
+            assertTrue(telemetry.connectionMetrics("test", 10) != null);
+            assertTrue(telemetry.toString().contains("OtlpHttpMetricExporter"), telemetry.toString());
+            assertEquals(1, warnings.size(), "the second build says nothing new: " + warnings);
+        } finally {
+            telemetry.shutdown(1000);
+        }
+    }
 }

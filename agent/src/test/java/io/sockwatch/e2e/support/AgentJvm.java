@@ -60,18 +60,21 @@ public final class AgentJvm {
 
     /** Standard export settings towards {@code receiver}. */
     public AgentJvm exportingTo(OtlpReceiver receiver, String serviceName) {
-        return exporting("http/protobuf", receiver.endpoint(), serviceName);
+        return exporting("http/protobuf", receiver.endpoint(), receiver.metricsEndpoint(), serviceName);
     }
 
     /** The same settings over OTLP/gRPC, towards {@code receiver}. */
     public AgentJvm exportingTo(OtlpGrpcReceiver receiver, String serviceName) {
-        return exporting("grpc", receiver.endpoint(), serviceName);
+        return exporting("grpc", receiver.endpoint(), null, serviceName);
     }
 
-    private AgentJvm exporting(String protocol, String endpoint, String serviceName) {
+    private AgentJvm exporting(String protocol, String endpoint, String metricsEndpoint, String serviceName) {
         jvmArgs.add("-Dotel.traces.exporter=otlp");
         jvmArgs.add("-Dotel.exporter.otlp.protocol=" + protocol);
         jvmArgs.add("-Dotel.exporter.otlp.traces.endpoint=" + endpoint);
+        // Metrics (on by default) go to the same receiver, never to whatever listens on the default port.
+        jvmArgs.add(metricsEndpoint == null ? "-Dotel.metrics.exporter=none"
+                : "-Dotel.exporter.otlp.metrics.endpoint=" + metricsEndpoint);
         jvmArgs.add("-Dotel.bsp.schedule.delay=200");
         jvmArgs.add("-Dotel.service.name=" + serviceName);
         // These tests judge verdicts, not the exit budget (ExitBudgetIT does): a program shorter than

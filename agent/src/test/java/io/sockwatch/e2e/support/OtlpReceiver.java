@@ -2,6 +2,8 @@ package io.sockwatch.e2e.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real OTLP/HTTP trace receiver inside the test: the agent exports to it exactly as to a Collector. As a static
+ * A real OTLP/HTTP trace and metrics receiver inside the test: the agent exports to it exactly as to a Collector. As a static
  * {@code @RegisterExtension} field ({@link #forTheClass()}) it serves every test of the class and stops after them.
  */
 public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
@@ -42,6 +44,8 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
     /** Instrumentation scopes of the spans of each request that carried a {@code traceparent} header. */
     private final List<List<String>> tracedExports = new CopyOnWriteArrayList<>();
     private final AtomicInteger otherSignalRequests = new AtomicInteger();
+    private final List<ReceivedPoint> points = new CopyOnWriteArrayList<>();
+    private final AtomicInteger metricRequests = new AtomicInteger();
 
     public OtlpReceiver() throws IOException {
         this(true);
@@ -56,16 +60,15 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
         this.keepSpans = keepSpans;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/traces", this::handle);
-        // Metrics and logs are taken and dropped: counted, so that a test knows their exporter did connect.
-        for (String path : List.of("/v1/metrics", "/v1/logs")) {
-            server.createContext(path, exchange -> {
-                try (exchange) {
-                    exchange.getRequestBody().readAllBytes();
-                    otherSignalRequests.incrementAndGet();
-                    exchange.sendResponseHeaders(200, -1);
-                }
-            });
-        }
+        server.createContext("/v1/metrics", this::handleMetrics);
+        // Logs are taken and dropped: counted, so that a test knows their exporter did connect.
+        server.createContext("/v1/logs", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                otherSignalRequests.incrementAndGet();
+                exchange.sendResponseHeaders(200, -1);
+            }
+        });
         server.start();
     }
 
@@ -91,6 +94,20 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
         return "http://127.0.0.1:" + port() + "/v1/traces";
     }
 
+    public String metricsEndpoint() {
+        return "http://127.0.0.1:" + port() + "/v1/metrics";
+    }
+
+    /** Every metric point received, in order of arrival. */
+    public List<ReceivedPoint> points() {
+        return List.copyOf(points);
+    }
+
+    /** Metrics export requests received. */
+    public int metricRequests() {
+        return metricRequests.get();
+    }
+
     public List<ReceivedSpan> spans() {
         return List.copyOf(spans);
     }
@@ -112,7 +129,7 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
 
     /** Metrics and logs export requests received. */
     public int otherSignalRequests() {
-        return otherSignalRequests.get();
+        return otherSignalRequests.get() + metricRequests.get();
     }
 
     public void clear() {
@@ -161,6 +178,30 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
         }
     }
 
+    private void handleMetrics(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            InputStream body = exchange.getRequestBody();
+            if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+                body = new GZIPInputStream(body);
+            }
+            ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(body.readAllBytes());
+            metricRequests.incrementAndGet();
+            if (keepSpans) {
+                points.addAll(ReceivedMetrics.decode(request));
+            }
+            byte[] response = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
+            if (response.length > 0) {
+                exchange.getResponseBody().write(response);
+            }
+        }
+    }
+
     static List<ReceivedSpan> decode(ExportTraceServiceRequest request) {
         List<ReceivedSpan> result = new ArrayList<>();
         for (ResourceSpans rs : request.getResourceSpansList()) {
@@ -193,7 +234,7 @@ public final class OtlpReceiver implements AutoCloseable, AfterAllCallback {
         return HexFormat.of().formatHex(bytes.toByteArray());
     }
 
-    private static Map<String, Object> attributes(List<KeyValue> list) {
+    static Map<String, Object> attributes(List<KeyValue> list) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (KeyValue kv : list) {
             map.put(kv.getKey(), value(kv.getValue()));
