@@ -43,6 +43,11 @@ public final class WireScenarios {
                 InputStream in = s.getInputStream();
                 switch (scenario) {
                     case "peer_fin", "stale_pooled" -> s.getOutputStream().write("bye".getBytes());
+                    case "stale_reuse" -> { // one exchange, then the server closes the idle connection
+                        in.readNBytes(4);
+                        s.getOutputStream().write("pong".getBytes());
+                    }
+                    case "goodbye" -> in.readNBytes(4); // QUIT: the server closes on it
                     case "linger_rst" -> s.setSoLinger(true, 0);
                     case "unread_rst", "broken_pipe" -> Thread.sleep(500); // the client's bytes stay unread
                     case "local_close", "read_timeout", "half_close", "async_close", "shutdown_input",
@@ -114,6 +119,17 @@ public final class WireScenarios {
                 }
             }
             case "stale_pooled" -> Thread.sleep(700); // the server's FIN arrives and is never read
+            case "stale_reuse" -> {
+                s.getOutputStream().write("ping".getBytes());
+                in.readNBytes(4);
+                Thread.sleep(1300); // idle past sockwatch.reuse.idle_threshold; the server closes meanwhile
+                s.getOutputStream().write("ping".getBytes()); // checked first: the peer's FIN is there
+                drainQuietly(in);
+            }
+            case "goodbye" -> {
+                s.getOutputStream().write("QUIT".getBytes());
+                Thread.sleep(300); // the server's FIN arrives; the client closes without reading
+            }
             case "async_close" -> {
                 Thread reader = new Thread(() -> drainQuietly(in));
                 reader.start();
@@ -195,6 +211,17 @@ public final class WireScenarios {
                 }
             }
             case "stale_pooled" -> Thread.sleep(700);
+            case "stale_reuse" -> {
+                c.write(ByteBuffer.wrap("ping".getBytes()));
+                c.read(ByteBuffer.allocate(4));
+                Thread.sleep(1300);
+                c.write(ByteBuffer.wrap("ping".getBytes()));
+                drainQuietly(c);
+            }
+            case "goodbye" -> {
+                c.write(ByteBuffer.wrap("QUIT".getBytes()));
+                Thread.sleep(300);
+            }
             case "async_close", "interrupt" -> {
                 Thread reader = new Thread(() -> drainQuietly(c));
                 reader.start();
