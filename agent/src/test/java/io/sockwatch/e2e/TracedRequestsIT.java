@@ -51,6 +51,16 @@ class TracedRequestsIT {
         return Jdks.all();
     }
 
+    /** A configuration file that only the OpenTelemetry Java agent reads. */
+    private static Path javaAgentOnlySettings(int metricsPort) throws java.io.IOException {
+        Path file = java.nio.file.Files.createTempFile("otel-javaagent-", ".properties");
+        file.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(file, "otel.metrics.exporter=otlp\n"
+                + "otel.exporter.otlp.metrics.endpoint=http://127.0.0.1:" + metricsPort + "/v1/metrics\n"
+                + "otel.metric.export.interval=200\n");
+        return file;
+    }
+
     @BeforeEach
     void start() throws Exception {
         receiver = new OtlpReceiver();
@@ -70,9 +80,9 @@ class TracedRequestsIT {
         AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, service)
                 .otherAgent(AgentJvm.otelJavaAgent(), order.equals("otel-first"))
                 .arg("-Dotel.resource.attributes=deployment.environment.name=it")
-                .arg("-Dotel.metrics.exporter=otlp")
-                .arg("-Dotel.exporter.otlp.metrics.endpoint=http://127.0.0.1:" + metrics.port() + "/v1/metrics")
-                .arg("-Dotel.metric.export.interval=200")
+                // The Java agent's metrics go where only its own configuration file says: no setting sockwatch reads
+                // names that endpoint, so its exclusion of its own endpoints cannot be what hides them.
+                .arg("-Dotel.javaagent.configuration-file=" + javaAgentOnlySettings(metrics.port()))
                 .arg("-Dotel.logs.exporter=none")
                 .arg("-Dotel.instrumentation.methods.include=" + TracedHttpScenarios.DbClient.class.getName() + "[query]")
                 .run(TracedHttpScenarios.class, "agent", "reset,stale,query");
