@@ -245,4 +245,23 @@ class AgentBehaviourIT {
         assertEquals("reuse", staleClient.string("socket.close.detected_by"), why);
         assertNotNull(staleClient.event("socket.stale_reuse"), why);
     }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void aVirtualThreadWithoutANameIsNamedByItsId(Path jdk) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.sockwatch.e2e.support.Jdks.version(jdk) >= 21,
+                "virtual threads are JDK 21+");
+        AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, "virtual")
+                .run(io.sockwatch.e2e.scenarios.VirtualThreadClose.class);
+        List<ReceivedSpan> spans = awaitSpans(2);
+        String why = result.explain(spans);
+        assertEquals(0, result.exitCode(), why);
+        ScenarioLine line = ScenarioLine.of(result, "virtual_thread_close");
+        assertEquals("[]", line.get("thread_name"), "the JDK gives it no name: " + why);
+        ReceivedSpan client = spans.stream().filter(s -> Long.valueOf(line.clientPort())
+                .equals(s.number("network.local.port"))).findFirst().orElseThrow(() -> new AssertionError(why));
+        ReceivedSpan.Event close = client.event("socket.close");
+        assertNotNull(close, why);
+        assertEquals("virtual-" + line.get("thread_id"), close.attributes().get("thread.name"), why);
+    }
 }
