@@ -78,6 +78,7 @@ class TracedRequestsIT {
     void theVerdictIsInTheFailingRequestsTraceWithTheJavaAgent(Path jdk, String order) throws Exception {
         String service = "traced-" + order;
         AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, service)
+                .metricsOnlyInAgentArguments(receiver)
                 .otherAgent(AgentJvm.otelJavaAgent(), order.equals("otel-first"))
                 .arg("-Dotel.resource.attributes=deployment.environment.name=it")
                 // The Java agent's metrics go where only its own configuration file says: no setting sockwatch reads

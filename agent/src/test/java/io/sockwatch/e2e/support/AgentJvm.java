@@ -84,6 +84,16 @@ public final class AgentJvm {
     }
 
     /**
+     * sockwatch's metrics settings as agent arguments only, towards {@code receiver}: no system property names a
+     * metrics exporter or endpoint, so another agent in the JVM takes its own from its own configuration.
+     */
+    public AgentJvm metricsOnlyInAgentArguments(OtlpReceiver receiver) {
+        jvmArgs.removeIf(a -> a.startsWith("-Dotel.exporter.otlp.metrics.endpoint=")
+                || a.startsWith("-Dotel.metrics.exporter="));
+        return agentArgs("otel.exporter.otlp.metrics.endpoint=" + receiver.metricsEndpoint());
+    }
+
+    /**
      * Serves and trusts TLS with a self-signed certificate for localhost and 127.0.0.1, through the JDK's system
      * properties. The keystore is made once for all the ITs of this JVM.
      */
