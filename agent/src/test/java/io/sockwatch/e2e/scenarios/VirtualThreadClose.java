@@ -18,7 +18,9 @@ public final class VirtualThreadClose {
             Socket client = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
             Socket server = listener.accept();
             Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
-            Thread closer = (Thread) builder.getClass().getMethod("unstarted", Runnable.class).invoke(builder,
+            // Through the public interface Thread.Builder: the builder's own class is not accessible.
+            Thread closer = (Thread) Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class)
+                    .invoke(builder,
                     (Runnable) () -> {
                         try {
                             client.close();
