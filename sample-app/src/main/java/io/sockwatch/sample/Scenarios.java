@@ -50,6 +50,9 @@ public final class Scenarios {
                         + "stream (client FIN first)", true, Scenarios::clientClose),
                 new Scenario("server_close", "the server sends a greeting and closes; the client reads to end of "
                         + "stream (server FIN first)", true, Scenarios::serverClose),
+                new Scenario("goodbye", "the client says QUIT, the server answers and closes on it (server FIN "
+                        + "first), the client reads the answer and closes: the client's goodbye (contract v2)", true,
+                        Scenarios::goodbye),
                 new Scenario("peer_crash", "the server aborts the connection, as a crashing or overloaded peer "
                         + "does: SO_LINGER 0, RST and no FIN, while the client waits for a response", true,
                         Scenarios::peerCrash),
@@ -95,6 +98,34 @@ public final class Scenarios {
             String serverSaw = server.await();
             return new Outcome("client_close", clientPort, server.port(), "local_close", "peer_fin", SOCKET, SOCKET,
                     "wrote a request and closed", serverSaw, null);
+        }
+    }
+
+    /**
+     * A protocol goodbye, as Redis' QUIT or SMTP's: the server's FIN is the first on the wire, but it answers the
+     * client's last write, and the client's close within the idle threshold makes the ending the client's.
+     */
+    static Outcome goodbye() throws Exception {
+        byte[] answer = "+OK\r\n".getBytes(US_ASCII);
+        try (ServerThread server = new ServerThread("goodbye", s -> {
+            try (s) {
+                byte[] quit = s.getInputStream().readNBytes(6);
+                s.getOutputStream().write(answer);
+                return "read " + new String(quit, US_ASCII).trim() + ", answered +OK and closed";
+            } // the server closes on the goodbye: its FIN first
+        })) {
+            int clientPort;
+            String clientSaw;
+            String serverSaw;
+            try (Socket client = Loopback.connect(server.port())) {
+                clientPort = client.getLocalPort();
+                client.getOutputStream().write("QUIT\r\n".getBytes(US_ASCII));
+                byte[] got = client.getInputStream().readNBytes(answer.length);
+                serverSaw = server.await(); // the server has closed: its FIN is here, unread
+                clientSaw = "wrote QUIT, read " + new String(got, US_ASCII).trim() + ", closed without reading on";
+            }
+            return new Outcome("goodbye", clientPort, server.port(), "local_close", "local_close", SOCKET, SOCKET,
+                    clientSaw, serverSaw, null);
         }
     }
 
@@ -203,6 +234,8 @@ public final class Scenarios {
             KeepAliveHttpClient.Response first = client.get("/first");
             // the connection sits in the "pool" longer than the server's keep-alive timeout
             String ending = server.awaitEnd(clientPort);
+            // The pool keeps it a while longer, past sockwatch.reuse.idle_threshold (1 s): the reuse is checked.
+            Thread.sleep(1000);
             String clientSaw;
             try {
                 KeepAliveHttpClient.Response second = client.get("/second");
