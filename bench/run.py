@@ -157,6 +157,9 @@ def main():
                                                                                      "-Dotel.metrics.exporter=none"],
                      "sockwatch spans=none (metrics only)": all_modes["sockwatch"] + ["-Dsockwatch.spans=none"],
                      "sockwatch close.callsite=false": all_modes["sockwatch"] + ["-Dsockwatch.close.callsite=false"]}
+        if workload == "startup":  # the agent's own start, without and with the export of its spans at exit
+            extra = {"sockwatch otel.traces.exporter=none": all_modes["sockwatch"] + ["-Dotel.traces.exporter=none",
+                                                                                      "-Dotel.metrics.exporter=none"]}
         workload_modes = dict(all_modes, **extra)
         order = list(workload_modes)
         for r in range(args.rounds):
