@@ -208,6 +208,15 @@ public final class ConnectionState {
         return v == null ? null : v.statusErrorType(ending.laterException());
     }
 
+    /**
+     * The signal that decided the ending came on this thread, where {@code applicationSpan} (or null) was current:
+     * the request that suffered it. Under this object's monitor.
+     */
+    void endingDetected(Object applicationSpan, long now) {
+        endedIn = applicationSpan;
+        endedInNanos = now;
+    }
+
     /** Opened before a runtime attach: start, bytes and idle time count from when sockwatch first saw it. */
     public synchronized boolean firstSeenMidLife() {
         return firstSeenMidLife;

@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
  * and stops. It holds no logic of its own; each signal goes, on the thread that reported it, to the part that owns
  * it:
  * <ul>
- *   <li>{@link ConnectionSignals}: connect, accept, read, write, shutdown, close, under the connection's monitor;</li>
+ *   <li>{@link ConnectionOpenings}: connect and accept;</li>
+ *   <li>{@link ConnectionSignals}: read, write, shutdown, close, under the connection's monitor;</li>
  *   <li>{@link TlsLinks}: the TLS layer over a connection, and which connection an SSLEngine runs over;</li>
  *   <li>{@link ConnectionEnder}: ending each connection once (grace period, leaks, process exit) on
  *       {@code sockwatch-lifecycle}, and handing it to the {@link ConnectionListener}.</li>
@@ -22,6 +23,7 @@ public final class ConnectionTracker implements SocketSignals {
     private final Inspectors inspectors;
     private final TlsLinks tls;
     private final ConnectionEnder ender;
+    private final ConnectionOpenings openings;
     private final ConnectionSignals connections;
 
     public ConnectionTracker(TrackerSettings settings, ConnectionListener listener) {
@@ -37,6 +39,7 @@ public final class ConnectionTracker implements SocketSignals {
         tls = new TlsLinks(inspectors);
         ender = new ConnectionEnder(settings, table, tls, peerCheck, listener);
         MidLife midLife = new MidLife(settings.adoptMidLife(), table, inspectors, settings.excluded());
+        openings = new ConnectionOpenings(settings, table, inspectors, ender, midLife, traces);
         connections = new ConnectionSignals(settings, table, inspectors, tls, peerCheck, ender, midLife, traces);
     }
 
@@ -88,22 +91,22 @@ public final class ConnectionTracker implements SocketSignals {
 
     @Override
     public void connectStarted(Object socket, Object remote, int timeoutMillis, String api) {
-        connections.connectStarted(socket, remote, api);
+        openings.connectStarted(socket, remote, api);
     }
 
     @Override
     public void asyncConnectStarted(Object channel, Object remote, String api) {
-        connections.asyncConnectStarted(channel, remote, api);
+        openings.asyncConnectStarted(channel, remote, api);
     }
 
     @Override
     public void connectEnded(Object socket, Throwable failure) {
-        connections.connectEnded(socket, failure);
+        openings.connectEnded(socket, failure);
     }
 
     @Override
     public void acceptEnded(Object listener, Object socket, Throwable failure, String api) {
-        connections.acceptEnded(listener, socket, failure, api);
+        openings.acceptEnded(listener, socket, failure, api);
     }
 
     @Override
