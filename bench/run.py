@@ -17,6 +17,8 @@ WORKLOADS = [  # name, metric direction (higher is better?), target ratio for so
     ("churn", True, 1.15, "connect + accept + 16 B each way + close"),
     ("many", False, None, "heap per idle socket, the slope from 1,900 to 9,500 connections held open, both ends "
              "in one process (19,000 tracked sockets: the file descriptor limit here is 20,000)"),
+    ("many_client", False, None, "heap per idle client connection, the slope from 1,900 to 9,500 held open, "
+                    "their server in another process without the agent (a connection pool's view)"),
     ("startup", False, None, "a tiny program: JVM start, one connection, exit"),
     ("first_close", False, None, "the first close() in a JVM that has lived a second (the client wrote last, "
                     "the peer still open)"),
@@ -99,7 +101,7 @@ def raise_fd_limit():
 def run_once(java, jvm_args, workload):
     main = "NettyWorkloads" if workload.startswith("netty_") else "Workloads"
     cmd = ["/usr/bin/time", "-f", "MAXRSS %M", java, "-Xmx2g"] + jvm_args + [
-        "-cp", classpath(workload), main, workload] + (["9500"] if workload == "many" else [])
+        "-cp", classpath(workload), main, workload] + (["9500"] if workload.startswith("many") else [])
     start = time.perf_counter()
     p = subprocess.run(cmd, text=True, capture_output=True, preexec_fn=raise_fd_limit)
     wall = time.perf_counter() - start
@@ -191,13 +193,14 @@ def write_report(args, java, selected, results, rss, jmh_rows):
         modes_here = [m for (w, m) in results if w == workload]
         base = statistics.median(results[(workload, "no agent")])
         unit = {"small_reads": "ns/read", "bulk": "MiB/s", "churn": "conn/s", "many": "bytes/socket",
+                "many_client": "bytes/socket",
                 "startup": "ms wall", "first_close": "µs", "later_close": "µs"}.get(workload, "µs/round trip")
         lines += [f"## {workload}: {what}", "",
                   f"| mode | {unit} | ratio to no agent | peak RSS MiB |", "|---|---|---|---|"]
         for mode in modes_here:
             vals = results[(workload, mode)]
             med = statistics.median(vals)
-            if workload == "many":
+            if workload.startswith("many"):
                 ratio = f"+{med - base:.0f} B/socket"
             else:
                 ratio = f"{(base / med if higher_better else med / base):.3f}"

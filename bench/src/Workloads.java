@@ -61,6 +61,8 @@ public final class Workloads {
             case "bulk" -> bulk();
             case "churn" -> churn();
             case "many" -> many(Integer.parseInt(args.length > 1 ? args[1] : "10000"));
+            case "many_client" -> manyClient(Integer.parseInt(args.length > 1 ? args[1] : "10000"));
+            case "hold_server" -> holdServer();
             case "first_close" -> closeLatency(true);
             case "later_close" -> closeLatency(false);
             default -> throw new IllegalArgumentException(name);
@@ -327,8 +329,54 @@ public final class Workloads {
         }
     }
 
+    /**
+     * n idle client connections held open, their server in another process (a plain JVM, no agent): the heap per
+     * tracked client connection, as an application with a connection pool sees it. The same slope as {@link #many}.
+     */
+    static void manyClient(int n) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process server = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "Workloads",
+                "hold_server").redirectErrorStream(true).start();
+        try {
+            int port = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(
+                    server.getInputStream())).readLine().trim());
+            List<Socket> keep = new ArrayList<>(n);
+            int first = n / 5;
+            for (int i = 0; i < first; i++) {
+                keep.add(new Socket(LOOPBACK, port));
+            }
+            long before = usedHeap();
+            for (int i = first; i < n; i++) {
+                keep.add(new Socket(LOOPBACK, port));
+            }
+            long after = usedHeap();
+            result("many_client", (after - before) / (double) (n - first), "bytes/socket");
+            for (Socket s : keep) {
+                s.close();
+            }
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    /** The server of {@link #manyClient}: prints its port, then accepts and holds every connection until killed. */
+    static void holdServer() throws IOException {
+        List<Socket> keep = new ArrayList<>();
+        try (ServerSocket listener = new ServerSocket(0, 1024, LOOPBACK)) {
+            System.out.println(listener.getLocalPort());
+            System.out.flush();
+            while (true) {
+                keep.add(listener.accept());
+            }
+        }
+    }
+
     static long usedHeap() throws InterruptedException {
         Runtime rt = Runtime.getRuntime();
+        // Two seconds first: an agent's per-connection work still queued for its own threads (the metrics of each
+        // opening) is transient, not what a held connection costs.
+        Thread.sleep(2000);
         for (int i = 0; i < 4; i++) {
             System.gc();
             Thread.sleep(100);
