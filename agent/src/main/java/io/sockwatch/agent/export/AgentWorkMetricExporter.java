@@ -27,13 +27,7 @@ final class AgentWorkMetricExporter implements MetricExporter {
 
     @Override
     public CompletableResultCode export(Collection<MetricData> metrics) {
-        CompletableResultCode result = AgentWork.run(() -> delegate.export(metrics));
-        result.whenComplete(() -> {
-            if (!result.isSuccess()) {
-                health.failed(ExportHealth.METRICS, result.getFailureThrowable());
-            }
-        });
-        return result;
+        return health.exportAsAgentWork(ExportHealth.METRICS, () -> delegate.export(metrics));
     }
 
     @Override

@@ -30,14 +30,8 @@ final class AgentWorkSpanExporter implements SpanExporter {
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-        CompletableResultCode result = AgentWork.run(() -> delegate.export(spans));
         // Counted for sockwatch.export.failed; SpanDelivery decides what the failure means for the spans.
-        result.whenComplete(() -> {
-            if (!result.isSuccess()) {
-                health.failed(ExportHealth.TRACES, result.getFailureThrowable());
-            }
-        });
-        return result;
+        return health.exportAsAgentWork(ExportHealth.TRACES, () -> delegate.export(spans));
     }
 
     @Override

@@ -1,15 +1,32 @@
 package io.sockwatch.agent.export;
 
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.sockwatch.agent.tracker.AgentWork;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * sockwatch's own export failures, by signal and by a short cause ({@code sockwatch.export.failed}): counted where the
  * collector's answer arrives, on whichever thread that is.
  */
 final class ExportHealth {
+
+    /**
+     * Runs one export request of {@code signal} as sockwatch's own work (its connections are never observed) and
+     * counts it as failed if it does not succeed.
+     */
+    CompletableResultCode exportAsAgentWork(String signal, Supplier<CompletableResultCode> export) {
+        CompletableResultCode result = AgentWork.run(export);
+        result.whenComplete(() -> {
+            if (!result.isSuccess()) {
+                failed(signal, result.getFailureThrowable());
+            }
+        });
+        return result;
+    }
 
     /** Signal and cause of a failed request. */
     record Key(String signal, String errorType) {
