@@ -75,10 +75,11 @@ final class ConnectionEnder {
     /** Removes the connection from the table and hands it to the listener, exactly once. */
     void endNow(ConnectionState state, long now) {
         synchronized (state) {
-            if (state.endNanos != 0) {
+            EndingStateMachine ending = state.ending();
+            if (ending.endNanos != 0) {
                 return;
             }
-            state.endNanos = now;
+            ending.endNanos = now;
         }
         table.remove(state);
         if (state.helloFingerprint != 0) {
@@ -118,7 +119,7 @@ final class ConnectionEnder {
         for (ConnectionState leaked : table.collected()) {
             long now = System.nanoTime();
             synchronized (leaked) {
-                leaked.ending.onCollected();
+                leaked.ending().onCollected();
                 leaked.addEvent("socket.leaked", now, Map.of());
             }
             endNow(leaked, now);
@@ -129,7 +130,7 @@ final class ConnectionEnder {
         for (ConnectionState state; (state = closing.peek()) != null; ) {
             long closedAt;
             synchronized (state) {
-                closedAt = state.closeNanos;
+                closedAt = state.ending().closeNanos;
             }
             if (!all && now - closedAt < graceNanos) {
                 return; // the queue is in close order: the rest are younger
@@ -158,14 +159,14 @@ final class ConnectionEnder {
         for (ConnectionState state : open) {
             long end;
             synchronized (state) {
-                if (state.endNanos != 0) {
+                if (state.isEnded()) {
                     continue;
                 }
-                if (state.ending.isClosed()) {
-                    end = state.closeNanos;
+                if (state.isClosedHere()) {
+                    end = state.ending().closeNanos;
                 } else {
                     peerCheck.beforeClose(state, state.tableRef == null ? null : state.tableRef.get(), now, false);
-                    state.ending.onProcessExit();
+                    state.ending().onProcessExit();
                     state.addEvent("socket.process_exit", now, Map.of());
                     end = now;
                 }

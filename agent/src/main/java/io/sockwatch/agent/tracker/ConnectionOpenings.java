@@ -128,12 +128,12 @@ final class ConnectionOpenings {
                 inspectors.fillAddresses(state, socket);
             } else {
                 state.addEvent("exception", now, EventAttributes.exception(failure));
-                Effect effect = state.ending.onFailure(Operation.CONNECT, f, failure.getClass().getName());
+                Effect effect = state.ending().onFailure(Operation.CONNECT, f, failure.getClass().getName());
                 if (effect == Effect.DECIDED) {
                     state.endingDetected(traces.currentSpan(), now);
                 }
                 // The JDK closes a socket whose connect failed: the attempt is over.
-                ended = effect == Effect.DECIDED || state.ending.isDecided();
+                ended = effect == Effect.DECIDED || state.isEndingDecided();
             }
         }
         if (ended) {
@@ -210,7 +210,7 @@ final class ConnectionOpenings {
             } catch (RuntimeException notThisKind) {
                 state.setLocal(null); // the inspector reads connections; a listener may not have those fields
             }
-            state.ending.onFailure(Operation.ACCEPT, f, failure.getClass().getName());
+            state.ending().onFailure(Operation.ACCEPT, f, failure.getClass().getName());
             state.addEvent("exception", now, EventAttributes.exception(failure));
             state.addEvent("socket.accept_failed", now, events.onThisThread(false));
         }

@@ -135,10 +135,10 @@ final class ConnectionSignals {
                 return;
             }
             state.staleCheckedFor = lastIo;
-            boolean decidedBefore = state.ending.isDecided();
+            boolean decidedBefore = state.isEndingDecided();
             long now = System.nanoTime();
             peerCheck.beforeReuse(state, socket, now, events, settings.closeCallSite());
-            if (!decidedBefore && state.ending.isDecided()) {
+            if (!decidedBefore && state.isEndingDecided()) {
                 endingDetectedHere(state, now); // the request that reused a stale connection
             }
         }
@@ -158,12 +158,13 @@ final class ConnectionSignals {
             return;
         }
         synchronized (state) {
-            Effect effect = state.ending.onEndOfStream();
+            EndingStateMachine ending = state.ending();
+            Effect effect = ending.onEndOfStream();
             if (effect == Effect.DECIDED) {
                 endingDetectedHere(state, now);
             }
-            if (!state.eofSeen) {
-                state.eofSeen = true;
+            if (!ending.eofSeen) {
+                ending.eofSeen = true;
                 // One event for the first end of stream; applications often read -1 repeatedly.
                 state.addEvent("socket.eof", now, Map.of("socket.eof.after_local_shutdown",
                         effect == Effect.NOT_ENDING));
@@ -179,12 +180,12 @@ final class ConnectionSignals {
                 if (!f.terminal()) {
                     // A socket read timeout leaves the socket usable (an asynchronous channel's does not): it is the
                     // ending only if the application then closes without progress in between.
-                    state.progressAtTimeout = state.bytesRead + state.bytesWritten;
+                    state.ending().progressAtTimeout = state.bytesRead + state.bytesWritten;
                     return;
                 }
             }
             state.addEvent("exception", now, EventAttributes.exception(failure));
-            Effect effect = state.ending.onFailure(operation, f, failure.getClass().getName());
+            Effect effect = state.ending().onFailure(operation, f, failure.getClass().getName());
             if (effect == Effect.DECIDED) {
                 endingDetectedHere(state, now);
             }
@@ -211,7 +212,7 @@ final class ConnectionSignals {
         ConnectionState state = stateOrMidLife(socket, "shutdown");
         if (state != null) {
             synchronized (state) {
-                state.ending.onShutdownInputStarting();
+                state.ending().onShutdownInputStarting();
             }
         }
     }
@@ -225,14 +226,14 @@ final class ConnectionSignals {
         if (failure != null) {
             if (input) {
                 synchronized (state) {
-                    state.ending.onShutdownInputFailed();
+                    state.ending().onShutdownInputFailed();
                 }
             }
             onFailure(state, Operation.SHUTDOWN, failure, now);
             return;
         }
         synchronized (state) {
-            state.ending.onShutdown(input);
+            state.ending().onShutdown(input);
             state.addEvent("socket.shutdown", now, Map.of("socket.shutdown.direction", input ? "input" : "output"));
         }
     }
@@ -249,7 +250,7 @@ final class ConnectionSignals {
             ConnectionState rehearsal = new ConnectionState("sockwatch-warm-up", Role.CLIENT, now, null, 0);
             synchronized (rehearsal) {
                 peerCheck.beforeClose(rehearsal, rehearsal, now, true);
-                rehearsal.ending.onClose(0, false, false);
+                rehearsal.ending().onClose(0, false, false);
                 rehearsal.addEvent("socket.close", now, events.onThisThread(false));
             }
             rehearsal.statusErrorType();
@@ -268,7 +269,7 @@ final class ConnectionSignals {
             if (state.connectingThread == Thread.currentThread()) {
                 return; // The JDK closing a socket whose connect failed; connectEnded decides.
             }
-            if (state.ending.isClosed()) {
+            if (state.isClosedHere()) {
                 return; // close() is idempotent
             }
             if (!state.hasLocal()) {
@@ -282,17 +283,17 @@ final class ConnectionSignals {
             boolean interrupted = (inspector == null || inspector.closesOnInterrupt())
                     && Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
-            boolean timedOut = state.progressAtTimeout == state.bytesRead + state.bytesWritten;
-            boolean decidedBefore = state.ending.isDecided();
+            EndingStateMachine ending = state.ending();
+            boolean timedOut = ending.progressAtTimeout == state.bytesRead + state.bytesWritten;
+            boolean decidedBefore = ending.isDecided();
             Object span = decidedBefore ? null : traces.currentSpan(); // before the kernel's view, which goes last
             peerCheck.beforeClose(state, socket, now, true);
-            state.ending.onClose(threadsInIo, interrupted, timedOut);
-            if (!decidedBefore && state.ending.isDecided()) {
+            ending.onClose(threadsInIo, interrupted, timedOut);
+            if (!decidedBefore && ending.isDecided()) {
                 // decided by the close itself, or by the kernel's view of the peer at close
-                state.endedIn = span;
-                state.endedInNanos = now;
+                state.endingDetected(span, now);
             }
-            state.closeNanos = now;
+            ending.closeNanos = now;
             if (threadsInIo > 0) {
                 attributes.put("socket.close.threads_in_io", (long) threadsInIo);
             }

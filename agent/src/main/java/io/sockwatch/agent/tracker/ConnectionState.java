@@ -34,48 +34,42 @@ public final class ConnectionState {
     /** The last successful write, by the {@link CoarseClock}, or 0: a peer FIN found soon after it answered it. */
     long lastWriteNanos;
 
-    // Rare signals, guarded by this.
-    final EndingStateMachine ending = new EndingStateMachine();
-    /** Bytes moved when a read last timed out, or -1: a close without progress since is the timeout's ending. */
-    long progressAtTimeout = -1;
+    // Rare signals, guarded by this. Tens of thousands of idle connections may be tracked, so what only an ending
+    // or TLS needs lives in objects made when it happens.
+    /** Made at the first signal that may end the connection; null while nothing but I/O happened. */
+    private EndingStateMachine ending;
     /** The {@link #lastIoNanos} of the idle gap last checked for stale reuse: one check per gap. */
     long staleCheckedFor = -1;
     /** Opened before a runtime attach: seen for the first time mid-life. */
     boolean firstSeenMidLife;
-    boolean eofSeen;
-    // Addresses as the InetAddress the socket already holds plus a port, not as a fresh InetSocketAddress each:
-    // tens of thousands of idle connections are tracked, so every object per connection counts. A Unix domain
-    // address is kept as given.
+    // Addresses as the InetAddress the socket already holds plus a port, not as a fresh InetSocketAddress each.
+    // A Unix domain address is kept as given.
     private Object peerAddress;
     private int peerPort;
     private Object localAddress;
     private int localPort;
     /** The thread inside connect/finishConnect while a connect is pending; null once it is not pending. */
     Thread connectingThread;
-    long closeNanos;
-    long endNanos;
     /** When the connect succeeded or failed (CLIENT), 0 while it is pending or for an accepted connection. */
     long connectEndNanos;
     /** Written and read by the export thread only: its opening was counted in the open connections. */
     private boolean countedOpen;
-    /** TLS on this connection, when a TLS socket was seen over it. */
-    String tlsProtocol;
-    Boolean tlsEstablished;
-    String tlsHandshakeError;
-    boolean tlsCloseNotifyReceived;
-    boolean tls;
-    /** The fingerprint of the TLS hello this connection read first, or 0 (see {@link TlsHellos}). */
+    /** TLS on this connection, made when a TLS layer was seen over it; null for plain TCP. */
+    private TlsDetails tls;
+    /**
+     * The fingerprint of the TLS hello this connection read first, or 0 (see {@link TlsHellos}); written under the
+     * TLS index's lock, which never nests the connection's monitor, so not in {@link TlsDetails}.
+     */
     volatile long helloFingerprint;
     private List<ConnectionEvent> events;
     private int droppedEvents;
     /** The application's span current at connect or accept (opaque, see {@link ApplicationTraces}), or null. */
     Object openedIn;
-    /** The application's span current when the ending was detected, or null; and when that was. */
-    Object endedIn;
-    long endedInNanos;
 
-    /** Set by the table; lets the tracker drop the entry without holding the socket. */
+    /** Set by the table: its entry, by which the tracker drops the connection without holding the socket. */
     ConnectionTable.Ref tableRef;
+    /** The socket's identity hash, as the table placed it (kept here, in what is otherwise padding). */
+    int tableHash;
 
     ConnectionState(String api, Role role, long startNanos, String requestedHost, int requestedPort) {
         this.api = api;
@@ -110,7 +104,7 @@ public final class ConnectionState {
     }
 
     public synchronized long endEpochNanos() {
-        return AgentClock.epochNanos(endNanos);
+        return AgentClock.epochNanos(ending == null ? 0 : ending.endNanos);
     }
 
     /** The host the application asked to connect to (CLIENT only), as it gave it. */
@@ -170,8 +164,15 @@ public final class ConnectionState {
 
     /** Connect or accept to the end, in nanoseconds. */
     public synchronized long durationNanos() {
-        long end = closeNanos != 0 ? closeNanos : endNanos;
-        return Math.max(0, end - startNanos);
+        return Math.max(0, endOrClose() - startNanos);
+    }
+
+    /** When this process closed the socket, else when the connection was handed over as ended; 0 while open. */
+    private long endOrClose() {
+        if (ending == null) {
+            return 0;
+        }
+        return ending.closeNanos != 0 ? ending.closeNanos : ending.endNanos;
     }
 
     /** For the export thread only, which alone calls these: whether this connection's opening was counted. */
@@ -193,19 +194,49 @@ public final class ConnectionState {
 
     /** Time from the last successful read or write (or from the start) to the end of the connection. */
     public synchronized long idleMillis() {
-        long end = closeNanos != 0 ? closeNanos : endNanos;
+        long end = endOrClose();
         return Math.max(0, (end - lastIoNanos) / 1_000_000L);
     }
 
     /** The verdict; null only if the connection never ended (never the case once it is handed to a listener). */
     public synchronized Verdict verdict() {
-        return ending.verdict();
+        return ending == null ? null : ending.verdict();
     }
 
     /** The span's {@code error.type} if its status is ERROR, else null: see {@link Verdict#statusErrorType}. */
     public synchronized String statusErrorType() {
-        Verdict v = ending.verdict();
+        Verdict v = verdict();
         return v == null ? null : v.statusErrorType(ending.laterException());
+    }
+
+    /** The ending's state machine, made now if this is the first signal that may end the connection. Under this. */
+    EndingStateMachine ending() {
+        EndingStateMachine e = ending;
+        if (e == null) {
+            e = new EndingStateMachine();
+            ending = e;
+        }
+        return e;
+    }
+
+    // Questions about the ending that must not make one. Under this object's monitor.
+
+    boolean isEndingDecided() {
+        return ending != null && ending.isDecided();
+    }
+
+    /** This process called close() on the socket. */
+    boolean isClosedHere() {
+        return ending != null && ending.isClosed();
+    }
+
+    boolean isInputShutdown() {
+        return ending != null && ending.isInputShutdown();
+    }
+
+    /** The connection was handed over as ended. */
+    boolean isEnded() {
+        return ending != null && ending.endNanos != 0;
     }
 
     /**
@@ -213,8 +244,9 @@ public final class ConnectionState {
      * the request that suffered it. Under this object's monitor.
      */
     void endingDetected(Object applicationSpan, long now) {
-        endedIn = applicationSpan;
-        endedInNanos = now;
+        EndingStateMachine e = ending();
+        e.endedIn = applicationSpan;
+        e.endedInNanos = now;
     }
 
     /** Opened before a runtime attach: start, bytes and idle time count from when sockwatch first saw it. */
@@ -224,25 +256,35 @@ public final class ConnectionState {
 
     /** Whether a TLS layer was seen over this connection. */
     public synchronized boolean isTls() {
-        return tls;
+        return tls != null;
+    }
+
+    /** The TLS layer seen over this connection, made now if this is its first signal. Under this object's monitor. */
+    TlsDetails tls() {
+        TlsDetails t = tls;
+        if (t == null) {
+            t = new TlsDetails();
+            tls = t;
+        }
+        return t;
     }
 
     /** The negotiated TLS protocol (such as TLSv1.3), or null. */
     public synchronized String tlsProtocol() {
-        return tlsProtocol;
+        return tls == null ? null : tls.protocol;
     }
 
     /** True, false, or null when no handshake was seen to end. */
     public synchronized Boolean tlsEstablished() {
-        return tlsEstablished;
+        return tls == null ? null : tls.established;
     }
 
     public synchronized String tlsHandshakeError() {
-        return tlsHandshakeError;
+        return tls == null ? null : tls.handshakeError;
     }
 
     public synchronized boolean tlsCloseNotifyReceived() {
-        return tlsCloseNotifyReceived;
+        return tls != null && tls.closeNotifyReceived;
     }
 
     public synchronized List<ConnectionEvent> events() {
@@ -256,11 +298,11 @@ public final class ConnectionState {
 
     /** The application's span current on the thread that detected the ending, or null. */
     public synchronized Object endedIn() {
-        return endedIn;
+        return ending == null ? null : ending.endedIn;
     }
 
     public synchronized long endedInEpochNanos() {
-        return AgentClock.epochNanos(endedInNanos);
+        return AgentClock.epochNanos(ending == null ? 0 : ending.endedInNanos);
     }
 
     public synchronized int droppedEvents() {

@@ -18,20 +18,21 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class ConnectionTable {
 
-    /** The weak link to the socket: the table's entry for one connection. */
+    /**
+     * The weak link to the socket: the table's entry for one connection. Its slot's hash is kept in the state, where
+     * it fits in padding, not here, where it would make every entry 8 bytes larger.
+     */
     static final class Ref extends WeakReference<Object> {
-        final int hash;
         final ConnectionState state;
 
-        Ref(Object socket, int hash, ConnectionState state, ReferenceQueue<Object> queue) {
+        Ref(Object socket, ConnectionState state, ReferenceQueue<Object> queue) {
             super(socket, queue);
-            this.hash = hash;
             this.state = state;
         }
     }
 
     /** Marks a removed entry; it never matches a socket, since it refers to nothing. */
-    private static final Ref TOMBSTONE = new Ref(null, 0, null, null);
+    private static final Ref TOMBSTONE = new Ref(null, null, null);
 
     private static final int INITIAL_CAPACITY = 256;
 
@@ -51,6 +52,9 @@ final class ConnectionTable {
      * never more than three quarters full, so every probe reaches an empty slot.
      */
     ConnectionState get(Object socket) {
+        if (socket == null) {
+            return null; // a cleared entry refers to null too
+        }
         int h = hash(socket);
         AtomicReferenceArray<Ref> a = slots;
         int mask = a.length() - 1;
@@ -59,7 +63,7 @@ final class ConnectionTable {
             if (ref == null) {
                 return null;
             }
-            if (ref.hash == h && ref.get() == socket) {
+            if (ref.get() == socket) {
                 return ref.state;
             }
         }
@@ -67,9 +71,11 @@ final class ConnectionTable {
 
     /** Tracks {@code socket}; a previous state of the same socket is replaced. */
     void put(Object socket, ConnectionState state) {
-        Ref ref = new Ref(socket, hash(socket), state, queue);
+        int h = hash(socket);
+        Ref ref = new Ref(socket, state, queue);
+        state.tableHash = h;
         state.tableRef = ref;
-        insert(socket, ref);
+        insert(socket, h, ref);
     }
 
     /**
@@ -78,11 +84,10 @@ final class ConnectionTable {
      */
     void ignore(Object socket) {
         // No queue: the collection of an ignored socket reports nothing; its entry goes at the next rebuild.
-        insert(socket, new Ref(socket, hash(socket), null, null));
+        insert(socket, hash(socket), new Ref(socket, null, null));
     }
 
-    private void insert(Object socket, Ref ref) {
-        int h = ref.hash;
+    private void insert(Object socket, int h, Ref ref) {
         synchronized (writeLock) {
             removeSocket(socket, h);
             AtomicReferenceArray<Ref> a = slots;
@@ -106,6 +111,9 @@ final class ConnectionTable {
 
     /** Whether {@code socket} has an entry, tracked or ignored. */
     boolean isKnown(Object socket) {
+        if (socket == null) {
+            return false;
+        }
         int h = hash(socket);
         AtomicReferenceArray<Ref> a = slots;
         int mask = a.length() - 1;
@@ -114,7 +122,7 @@ final class ConnectionTable {
             if (ref == null) {
                 return false;
             }
-            if (ref.hash == h && ref.get() == socket) {
+            if (ref.get() == socket) {
                 return true;
             }
         }
@@ -172,7 +180,7 @@ final class ConnectionTable {
             if (ref == null) {
                 return;
             }
-            if (ref.hash == h && ref.get() == socket) {
+            if (ref.get() == socket) {
                 ref.clear();
                 a.set(i, TOMBSTONE);
                 size--;
@@ -182,11 +190,14 @@ final class ConnectionTable {
         }
     }
 
-    /** Replaces {@code ref} by a tombstone; readers probing past it still reach what lies beyond. */
+    /**
+     * Replaces {@code ref}, the entry of a tracked state, by a tombstone; readers probing past it still reach what
+     * lies beyond.
+     */
     private boolean removeRef(Ref ref) {
         AtomicReferenceArray<Ref> a = slots;
         int mask = a.length() - 1;
-        for (int i = ref.hash & mask; ; i = (i + 1) & mask) {
+        for (int i = ref.state.tableHash & mask; ; i = (i + 1) & mask) {
             Ref slot = a.get(i);
             if (slot == null) {
                 return false;
@@ -217,15 +228,22 @@ final class ConnectionTable {
             if (ref == null || ref == TOMBSTONE) {
                 continue;
             }
-            if (ref.state == null && ref.get() == null) {
-                size--; // an ignored socket that was collected
+            int h;
+            if (ref.state != null) {
+                h = ref.state.tableHash;
             } else {
-                int j = ref.hash & mask;
-                while (grown.get(j) != null) {
-                    j = (j + 1) & mask;
+                Object socket = ref.get();
+                if (socket == null) {
+                    size--; // an ignored socket that was collected
+                    continue;
                 }
-                grown.set(j, ref);
+                h = hash(socket);
             }
+            int j = h & mask;
+            while (grown.get(j) != null) {
+                j = (j + 1) & mask;
+            }
+            grown.set(j, ref);
         }
         tombstones = 0;
         slots = grown;

@@ -12,7 +12,8 @@ import io.sockwatch.agent.classify.Verdict;
  * classifier's answer; what it means for this connection, after what came before, is decided here.
  *
  * <p>Not thread-safe: the caller serializes the signals of one connection (they are rare: end of stream, failures,
- * shutdowns, close). Plain reads and writes never reach this class.
+ * shutdowns, close). Plain reads and writes never reach this class. It is made at a connection's first such signal,
+ * and also keeps when and where the ending was seen: an open, quiet connection carries none of it.
  */
 final class EndingStateMachine {
 
@@ -42,6 +43,18 @@ final class EndingStateMachine {
     private boolean interruptReportDue;
     /** The first exception a later operation threw because of the ending (not because of our own close). */
     private String laterException;
+
+    // When and where, recorded by the tracker under the connection's monitor.
+    /** When this process closed the socket, or 0. */
+    long closeNanos;
+    /** When the connection was handed over as ended, or 0. */
+    long endNanos;
+    /** Bytes moved when a read last timed out, or -1: a close without progress since is the timeout's ending. */
+    long progressAtTimeout = -1;
+    boolean eofSeen;
+    /** The application's span current when the ending was detected, or null; and when that was. */
+    Object endedIn;
+    long endedInNanos;
 
     /** The verdict, or null while the connection has not ended. */
     Verdict verdict() {

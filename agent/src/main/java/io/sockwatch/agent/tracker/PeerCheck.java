@@ -45,19 +45,19 @@ final class PeerCheck {
                     // A FIN already there before that write was caught as stale reuse.
                     state.addEvent("socket.goodbye", now, tcpState(state, "close_wait"));
                 } else {
-                    state.ending.onPeerClosedBeforeClose();
+                    state.ending().onPeerClosedBeforeClose();
                     state.addEvent("socket.peer_closed", now, tcpState(state, "close_wait"));
                 }
             }
             case RESET_AFTER_FIN -> {
                 // The peer's FIN came first; its reset only answered data of ours that arrived after it.
-                state.ending.onPeerClosedBeforeClose();
+                state.ending().onPeerClosedBeforeClose();
                 Map<String, Object> attributes = tcpState(state, "reset");
                 attributes.put("socket.error", "EPIPE");
                 state.addEvent("socket.peer_closed", now, attributes);
             }
             case RESET_RECEIVED -> {
-                state.ending.onPeerResetBeforeClose();
+                state.ending().onPeerResetBeforeClose();
                 state.addEvent("socket.peer_closed", now, tcpState(state, "reset"));
             }
             default -> {
@@ -70,7 +70,7 @@ final class PeerCheck {
      * is left for the application's own read or write to report.
      */
     void beforeReuse(ConnectionState state, Object socket, long now, EventAttributes events, boolean callSite) {
-        if (!applies(state, socket) || state.ending.isClosed()) {
+        if (!applies(state, socket) || state.isClosedHere()) {
             return;
         }
         PeerState peer = ask(state, socket, false);
@@ -79,7 +79,7 @@ final class PeerCheck {
         }
         boolean reset = peer == PeerState.RESET_RECEIVED;
         if (!reset) {
-            state.ending.onStaleReuse();
+            state.ending().onStaleReuse();
         }
         // A pending reset is left to the write that follows: it fails at once, and its errno, which only it may
         // take, says whether the reset came after the peer's FIN (EPIPE: peer_fin) or not (ECONNRESET: peer_rst).
@@ -94,7 +94,7 @@ final class PeerCheck {
     }
 
     private boolean applies(ConnectionState state, Object socket) {
-        return enabled && socket != null && !state.ending.isDecided() && !state.ending.isInputShutdown();
+        return enabled && socket != null && !state.isEndingDecided() && !state.isInputShutdown();
     }
 
     private PeerState ask(ConnectionState state, Object socket, boolean mayTakeError) {

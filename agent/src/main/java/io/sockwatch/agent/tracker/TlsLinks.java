@@ -115,7 +115,7 @@ final class TlsLinks {
             engines.put(engine, state);
         }
         synchronized (state) {
-            state.tls = true;
+            state.tls();
         }
     }
 
@@ -142,10 +142,10 @@ final class TlsLinks {
         long now = System.nanoTime();
         String protocol = failure == null ? socketInspector.protocol(sslSocket) : null;
         synchronized (state) {
-            state.tls = true;
+            TlsDetails tls = state.tls();
             if (failure == null) {
-                state.tlsEstablished = Boolean.TRUE;
-                state.tlsProtocol = protocol;
+                tls.established = Boolean.TRUE;
+                tls.protocol = protocol;
             } else {
                 handshakeFailed(state, failure, now);
             }
@@ -154,9 +154,10 @@ final class TlsLinks {
 
     /** The first failure of a handshake is the one reported; what follows is the same failure rethrown. */
     private static void handshakeFailed(ConnectionState state, Throwable failure, long now) {
-        if (state.tlsEstablished == null) {
-            state.tlsEstablished = Boolean.FALSE;
-            state.tlsHandshakeError = failure.getClass().getName() + ": " + failure.getMessage();
+        TlsDetails tls = state.tls();
+        if (tls.established == null) {
+            tls.established = Boolean.FALSE;
+            tls.handshakeError = failure.getClass().getName() + ": " + failure.getMessage();
             state.addEvent("exception", now, EventAttributes.exception(failure));
             state.addEvent("socket.tls.handshake_failed", now, Map.of());
         }
@@ -170,9 +171,9 @@ final class TlsLinks {
         }
         String protocol = session instanceof SSLSession s ? s.getProtocol() : null;
         synchronized (state) {
-            state.tls = true;
-            state.tlsEstablished = Boolean.TRUE;
-            state.tlsProtocol = protocol;
+            TlsDetails tls = state.tls();
+            tls.established = Boolean.TRUE;
+            tls.protocol = protocol;
         }
     }
 
@@ -187,7 +188,7 @@ final class TlsLinks {
         }
         long now = System.nanoTime();
         synchronized (state) {
-            state.tls = true;
+            state.tls();
             handshakeFailed(state, failure, now);
         }
     }
@@ -203,10 +204,10 @@ final class TlsLinks {
         }
         long now = System.nanoTime();
         synchronized (state) {
-            state.tls = true;
-            if (received && !state.tlsCloseNotifyReceived) {
-                state.tlsCloseNotifyReceived = true;
-                state.ending.onPeerClosedTls();
+            TlsDetails tls = state.tls();
+            if (received && !tls.closeNotifyReceived) {
+                tls.closeNotifyReceived = true;
+                state.ending().onPeerClosedTls();
                 state.addEvent("socket.tls.close_notify", now, Map.of("socket.tls.close_notify.direction", "received"));
             }
         }

@@ -95,8 +95,8 @@ class ConnectionEnderTest {
         ConnectionState state = open(socket);
         long now = System.nanoTime();
         synchronized (state) {
-            state.ending.onClose(0, false, false);
-            state.closeNanos = now;
+            state.ending().onClose(0, false, false);
+            state.ending().closeNanos = now;
         }
         ender.closed(state, now);
         return state;
@@ -115,7 +115,7 @@ class ConnectionEnderTest {
         Handed h = next();
         assertSame(state, h.state());
         assertEquals("sockwatch-lifecycle", h.thread());
-        assertEquals(AgentClock.epochNanos(state.closeNanos), state.endEpochNanos(), "the span ends at the close");
+        assertEquals(AgentClock.epochNanos(state.ending().closeNanos), state.endEpochNanos(), "the span ends at the close");
         assertNull(table.get(socket), "an ended connection stays in the table");
     }
 
@@ -194,7 +194,7 @@ class ConnectionEnderTest {
         assertEquals(new Verdict(Origin.LOCAL_CLOSE, Reason.PROCESS_EXIT, Operation.EXIT, null), verdict(exit));
         assertEquals("socket.process_exit", open.events().get(0).name());
         assertEquals(new Verdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null), verdict(close));
-        assertEquals(AgentClock.epochNanos(closed.closeNanos), closed.endEpochNanos(), "ends at its close");
+        assertEquals(AgentClock.epochNanos(closed.ending().closeNanos), closed.endEpochNanos(), "ends at its close");
         assertEquals(Thread.currentThread().getName(), exit.thread(), "on the thread that runs the exit");
         assertNotNull(socket);
     }
@@ -205,12 +205,12 @@ class ConnectionEnderTest {
         ender(10_000, 16);
         ConnectionState state = open(new Object());
         synchronized (state) {
-            state.ending.onClose(0, false, false);
-            state.closeNanos = System.nanoTime();
+            state.ending().onClose(0, false, false);
+            state.ending().closeNanos = System.nanoTime();
         }
         ender.shutdown();
         assertEquals(new Verdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null), verdict(next()));
-        assertEquals(AgentClock.epochNanos(state.closeNanos), state.endEpochNanos());
+        assertEquals(AgentClock.epochNanos(state.ending().closeNanos), state.endEpochNanos());
         assertEquals(List.of(), state.events(), "closed by the application, not by the exit");
     }
 

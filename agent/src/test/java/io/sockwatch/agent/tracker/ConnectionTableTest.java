@@ -157,6 +157,49 @@ class ConnectionTableTest {
         assertTrue(table.all().size() == 1 && table.get(kept) != null);
     }
 
+    @Test
+    void ignoredAndCollectedEntriesKeepTheirPlaceThroughRebuilds() throws Exception {
+        ConnectionTable table = new ConnectionTable();
+        Object ignored = new Object();
+        table.ignore(ignored);
+        ConnectionState leaked = state();
+        table.put(new Object(), leaked); // collected, reported only after the rebuilds below
+        table.ignore(new Object()); // collected: its entry goes at a rebuild, reporting nothing
+        for (int i = 0; i < 50 && socketNotYetCollected(leaked); i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        List<Object> keep = new ArrayList<>();
+        List<ConnectionState> states = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) { // several rebuilds, each placing entries by their kept hash
+            Object s = new Object();
+            ConnectionState st = state();
+            keep.add(s);
+            states.add(st);
+            table.put(s, st);
+        }
+        assertTrue(table.isKnown(ignored), "an ignored socket stays known");
+        assertNull(table.get(ignored), "and untracked");
+        assertNull(table.get(null), "null never matches a cleared entry");
+        for (int i = 0; i < keep.size(); i++) {
+            assertSame(states.get(i), table.get(keep.get(i)), "placed by its hash after rebuilds: " + i);
+        }
+        List<ConnectionState> collected = new ArrayList<>();
+        for (int i = 0; i < 100 && collected.isEmpty(); i++) {
+            System.gc();
+            Thread.sleep(20);
+            collected.addAll(table.collected());
+        }
+        assertEquals(List.of(leaked), collected, "the leaked socket's entry was still found by its hash");
+        table.remove(states.get(0));
+        assertNull(table.get(keep.get(0)));
+        assertEquals(keep.size() - 1, table.all().size());
+    }
+
+    private static boolean socketNotYetCollected(ConnectionState state) {
+        return state.tableRef.get() != null;
+    }
+
     private static void registerGarbage(ConnectionTable table, ConnectionState leaked, ConnectionState closed) {
         table.put(new Object(), leaked);
         table.put(new Object(), closed);
