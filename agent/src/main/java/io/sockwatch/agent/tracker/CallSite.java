@@ -25,9 +25,10 @@ final class CallSite {
     static final int MAX_SITES = 4096;
 
     // The declaring class of a frame tells classes of the same name apart (another class loader, a redeployment)
-    // without holding them: only its identity hash goes into the key.
-    private static final StackWalker WALKER =
-            StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE));
+    // without holding them: only its identity hash goes into the key. Reflection frames are shown because hiding
+    // them costs a type check per frame (about 40% of the walk); they are the JDK's, which the filter drops anyway.
+    private static final StackWalker WALKER = StackWalker.getInstance(
+            Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_REFLECT_FRAMES));
     /** Per place, its {@link Described} or, seen once and not read yet, {@link #SEEN_ONCE}. */
     private static final ConcurrentHashMap<Frames, Object> SITES = new ConcurrentHashMap<>();
     private static final Object SEEN_ONCE = new Object();
