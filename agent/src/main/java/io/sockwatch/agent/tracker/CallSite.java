@@ -10,18 +10,17 @@ import java.util.function.BiConsumer;
 /**
  * Where the application called into the socket: the first frames that are not the JDK's or sockwatch's.
  *
- * <p>Capturing runs on the application's thread at every close, so it only walks the stack. A program closes its
- * sockets from a handful of places, so each place is described ({@code code.*}: file, line, the formatted trace)
- * once and shared by every event captured there; an event keeps that shared description, not the walk's frames,
- * through its grace period and export queue. The first capture at a place keeps its frames, described by whoever
- * reads the event's attributes (the export thread), so that a close is never slowed by formatting; a place seen
- * again is described where it is captured, once. Beyond {@link #MAX_SITES} places, every capture keeps its frames.
+ * <p>Capturing runs on the application's thread at every close, so it only walks the stack and keeps the frames.
+ * Turning them into {@code code.*} attributes (file, line, the formatted trace) is left to whoever reads the
+ * event's attributes, the export thread; and since a program closes its sockets from a handful of places, each
+ * place is described once and its description shared by every event read after (strings only, so that no class
+ * of the application is held). Finding the place costs the reader a few lookups instead of the formatting.
  */
 final class CallSite {
 
     /** The attribute key a capture is stored under until it is read as {@code code.*}. */
     static final String KEY = "code.*";
-    /** Distinct places remembered; beyond them a capture is described on its own, when read. */
+    /** Distinct places remembered; beyond them each capture is described on its own. */
     static final int MAX_SITES = 4096;
 
     // The declaring class of a frame tells classes of the same name apart (another class loader, a redeployment)
@@ -29,16 +28,13 @@ final class CallSite {
     // them costs a type check per frame (about 40% of the walk); they are the JDK's, which the filter drops anyway.
     private static final StackWalker WALKER = StackWalker.getInstance(
             Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_REFLECT_FRAMES));
-    /** Per place, its {@link Described} or, seen once and not read yet, {@link #SEEN_ONCE}. */
-    private static final ConcurrentHashMap<Frames, Object> SITES = new ConcurrentHashMap<>();
-    private static final Object SEEN_ONCE = new Object();
+    /** Each place read so far, and its description. */
+    private static final ConcurrentHashMap<Frames, Described> SITES = new ConcurrentHashMap<>();
 
     private final StackWalker.StackFrame[] frames;
-    private final Frames place;
 
-    private CallSite(StackWalker.StackFrame[] frames, Frames place) {
+    private CallSite(StackWalker.StackFrame[] frames) {
         this.frames = frames;
-        this.place = place;
     }
 
     /** What a place's events say, made once per place; only strings, so it holds no class of the application. */
@@ -57,7 +53,7 @@ final class CallSite {
         }
     }
 
-    /** Adds the calling application frames, at most {@code depth} of them, as a shared description when known. */
+    /** Adds the calling application frames, at most {@code depth} of them, to be described when read. */
     static void addTo(Map<String, Object> attributes, int depth) {
         StackWalker.StackFrame[] frames = WALKER.walk(s -> {
             StackWalker.StackFrame[] kept = new StackWalker.StackFrame[depth];
@@ -70,34 +66,18 @@ final class CallSite {
             }
             return n == depth ? kept : Arrays.copyOf(kept, n);
         });
-        if (frames.length == 0) {
-            return;
-        }
-        Frames place = Frames.of(frames);
-        Object known = SITES.get(place);
-        if (known instanceof Described d) {
-            attributes.put(KEY, d);
-        } else if (known == SEEN_ONCE) {
-            Described d = describe(frames);
-            SITES.put(place, d);
-            attributes.put(KEY, d);
-        } else {
-            if (SITES.size() < MAX_SITES) {
-                SITES.putIfAbsent(place, SEEN_ONCE);
-            }
-            attributes.put(KEY, new CallSite(frames, place));
+        if (frames.length > 0) {
+            attributes.put(KEY, new CallSite(frames));
         }
     }
 
     /**
-     * The attributes as read: a capture, if any, replaced by its {@code code.*} attributes. Allocates only to
-     * describe a place the first time.
+     * The attributes as read: a capture, if any, replaced by its {@code code.*} attributes. Formats only a place
+     * read for the first time.
      */
     static void forEach(Map<String, Object> attributes, BiConsumer<String, Object> action) {
         attributes.forEach((k, v) -> {
-            if (v instanceof Described d) {
-                d.forEach(action);
-            } else if (v instanceof CallSite site) {
+            if (v instanceof CallSite site) {
                 site.describe().forEach(action);
             } else {
                 action.accept(k, v);
@@ -107,8 +87,7 @@ final class CallSite {
 
     /** The attributes with a capture, if any, replaced by its {@code code.*} attributes. */
     static Map<String, Object> expand(Map<String, Object> attributes) {
-        Object capture = attributes.get(KEY);
-        if (!(capture instanceof Described) && !(capture instanceof CallSite)) {
+        if (!(attributes.get(KEY) instanceof CallSite)) {
             return attributes;
         }
         Map<String, Object> expanded = new LinkedHashMap<>();
@@ -116,15 +95,16 @@ final class CallSite {
         return expanded;
     }
 
-    /** Describes the frames, and remembers the place for the captures after it while there is room. */
-    private Described describe() {
-        Object known = SITES.get(place);
-        if (known instanceof Described d) {
-            return d;
+    /** The place's description: made once, then shared, while there is room for more places. */
+    Described describe() {
+        Frames place = Frames.of(frames);
+        Described known = SITES.get(place);
+        if (known != null) {
+            return known;
         }
         Described d = describe(frames);
-        if (known != null || SITES.size() < MAX_SITES) {
-            SITES.put(place, d);
+        if (SITES.size() < MAX_SITES) {
+            SITES.putIfAbsent(place, d);
         }
         return d;
     }

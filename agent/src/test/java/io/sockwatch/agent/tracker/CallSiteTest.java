@@ -46,27 +46,29 @@ class CallSiteTest {
     }
 
     @Test
-    void aPlaceSeenAgainIsDescribedOnceAndSharedByItsLaterCaptures() {
+    void aPlaceIsDescribedOnceAndItsDescriptionSharedByTheEventsReadAfter() {
         CallSite.forgetSites();
         Map<String, Object> first = captureHere();
         Map<String, Object> second = captureHere();
-        Map<String, Object> third = captureHere();
-        assertInstanceOf(CallSite.class, first.get(CallSite.KEY), "the first keeps its frames, for the reader");
-        assertInstanceOf(CallSite.Described.class, second.get(CallSite.KEY));
-        assertSame(second.get(CallSite.KEY), third.get(CallSite.KEY), "one description per place");
-        assertEquals(CallSite.expand(first), CallSite.expand(second), "the same attributes either way");
+        assertInstanceOf(CallSite.class, first.get(CallSite.KEY), "the application's thread only keeps frames");
+        assertEquals(0, CallSite.knownSites(), "nothing is described while capturing");
+        Map<String, Object> readFirst = CallSite.expand(first);
+        Map<String, Object> readSecond = CallSite.expand(second);
+        assertEquals(readFirst, readSecond);
+        assertSame(readFirst.get("code.stacktrace"), readSecond.get("code.stacktrace"), "one description per place");
         assertEquals(1, CallSite.knownSites());
-        assertTrue(((String) CallSite.expand(third).get("code.stacktrace")).startsWith("at org.junit."));
+        assertTrue(((String) readSecond.get("code.stacktrace")).startsWith("at org.junit."));
     }
 
     @Test
-    void aFirstCaptureReadBeforeTheNextOneDescribesThePlaceForIt() {
+    void theSharedDescriptionIsWhatDescribingTheFramesGives() {
         CallSite.forgetSites();
         Map<String, Object> first = captureHere();
-        Map<String, Object> read = CallSite.expand(first);
-        Map<String, Object> next = captureHere();
-        assertInstanceOf(CallSite.Described.class, next.get(CallSite.KEY));
-        assertEquals(read, CallSite.expand(next));
+        CallSite.expand(first); // remembered
+        Map<String, Object> fromCache = CallSite.expand(captureHere());
+        CallSite.forgetSites();
+        Map<String, Object> fresh = CallSite.expand(captureHere());
+        assertEquals(fresh, fromCache);
     }
 
     @Test
