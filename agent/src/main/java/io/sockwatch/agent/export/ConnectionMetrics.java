@@ -38,6 +38,7 @@ public final class ConnectionMetrics {
     private final PeerSetCap endingSets;
     private final PeerSetCap peerSets;
     private final PeerSetCap connectSets;
+    private final MetricAttributes.Sets sets = new MetricAttributes.Sets();
 
     ConnectionMetrics(Meter meter, int maxPeerSets, DeliveryLedger ledger, ExportHealth health) {
         ended = meter.counterBuilder("sockwatch.connection.ended").setUnit("{connection}")
@@ -77,8 +78,7 @@ public final class ConnectionMetrics {
         c.countOpen(true);
         long connect = c.connectNanos();
         if (c.role() == Role.CLIENT && connect >= 0) {
-            connectDuration.record(seconds(connect), connectSets.admit(MetricAttributes.connect(c, null, false),
-                    () -> MetricAttributes.connect(c, null, true)));
+            connectDuration.record(seconds(connect), connectAttributes(c, null));
         }
     }
 
@@ -88,13 +88,12 @@ public final class ConnectionMetrics {
         if (verdict == null || c.role() == Role.LISTENER) {
             return;
         }
-        Attributes ending = endingSets.admit(MetricAttributes.ending(c, verdict, false),
-                () -> MetricAttributes.ending(c, verdict, true));
+        Attributes ending = endingSets.admit(sets.of(MetricAttributes.endingKey(c, verdict, false)),
+                () -> sets.of(MetricAttributes.endingKey(c, verdict, true)));
         ended.add(1, ending);
         boolean failedConnect = c.role() == Role.CLIENT && verdict.detectedBy() == Operation.CONNECT;
         if (failedConnect) {
-            Attributes connect = connectSets.admit(MetricAttributes.connect(c, verdict, false),
-                    () -> MetricAttributes.connect(c, verdict, true));
+            Attributes connect = connectAttributes(c, verdict);
             connectFailed.add(1, connect);
             long nanos = c.connectNanos();
             if (nanos >= 0) {
@@ -105,8 +104,7 @@ public final class ConnectionMetrics {
             idleTime.record(c.idleMillis() / 1_000.0, ending);
             if (c.role() == Role.CLIENT && !c.countedOpen()) {
                 // Its opening was not handed over (a busy export queue): its connect is counted now.
-                connectDuration.record(seconds(c.connectNanos()), connectSets.admit(
-                        MetricAttributes.connect(c, null, false), () -> MetricAttributes.connect(c, null, true)));
+                connectDuration.record(seconds(c.connectNanos()), connectAttributes(c, null));
             }
         }
         if (c.countedOpen()) {
@@ -116,7 +114,13 @@ public final class ConnectionMetrics {
     }
 
     private Attributes peerAttributes(ConnectionState c) {
-        return peerSets.admit(MetricAttributes.peer(c, false), () -> MetricAttributes.peer(c, true));
+        return peerSets.admit(sets.of(MetricAttributes.peerKey(c, false)),
+                () -> sets.of(MetricAttributes.peerKey(c, true)));
+    }
+
+    private Attributes connectAttributes(ConnectionState c, Verdict failure) {
+        return connectSets.admit(sets.of(MetricAttributes.connectKey(c, failure, false)),
+                () -> sets.of(MetricAttributes.connectKey(c, failure, true)));
     }
 
     private static Map<String, Long> dropped(DeliveryLedger ledger) {

@@ -1,5 +1,7 @@
 package io.sockwatch.agent.export;
 
+import static io.sockwatch.agent.export.SpanAttributeKeys.*;
+
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -23,7 +25,6 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -81,8 +82,8 @@ public final class ConnectionSpans {
                     case SERVER -> SpanKind.SERVER;
                     case LISTENER, UNKNOWN -> SpanKind.INTERNAL;
                 })
-                .setStartTimestamp(c.startEpochNanos(), TimeUnit.NANOSECONDS)
-                .setAllAttributes(attributes(c, verdict));
+                .setStartTimestamp(c.startEpochNanos(), TimeUnit.NANOSECONDS);
+        writeAttributes(c, verdict, new SpanBuilderTarget(builder));
         SpanContext openedIn = applicationSpan(c.openedIn());
         SpanContext endedIn = applicationSpan(c.endedIn());
         if (openedIn != null) {
@@ -95,7 +96,7 @@ public final class ConnectionSpans {
         boolean recorded = span.isRecording(); // else the sampler said no: nothing to build, nothing lost
         if (recorded) {
             for (ConnectionEvent e : c.events()) {
-                span.addEvent(e.name(), toAttributes(e.attributes()), e.epochNanos(), TimeUnit.NANOSECONDS);
+                span.addEvent(e.name(), SpanAttributeKeys.eventAttributes(e), e.epochNanos(), TimeUnit.NANOSECONDS);
             }
             if (c.statusErrorType() != null) {
                 span.setStatus(StatusCode.ERROR, verdict.origin().value() + ": " + verdict.reason().value());
@@ -161,95 +162,134 @@ public final class ConnectionSpans {
         return context.isValid() ? context : null;
     }
 
+    /** The connection span's attributes, as an {@link Attributes} (the ending span, tests). */
     static Attributes attributes(ConnectionState c, Verdict verdict) {
         AttributesBuilder a = Attributes.builder();
-        SocketAddress peer = c.peer();
-        SocketAddress local = c.local();
-        boolean unix = peer instanceof UnixDomainSocketAddress || local instanceof UnixDomainSocketAddress;
-        a.put("network.transport", unix ? "unix" : "tcp");
-        SocketAddress any = peer != null ? peer : local;
-        if (any instanceof InetSocketAddress isa && isa.getAddress() != null) {
-            a.put("network.type", isa.getAddress() instanceof Inet6Address ? "ipv6" : "ipv4");
-        }
-        putAddress(a, "network.peer", peer);
-        putAddress(a, "network.local", local);
-        if (c.requestedHost() != null) {
-            // For a Unix domain socket the server is its path, and there is no port (OpenTelemetry conventions).
-            a.put("server.address", c.requestedHost());
-            if (!unix) {
-                a.put("server.port", (long) c.requestedPort());
-            }
-        }
-        a.put("socket.api", c.api());
-        a.put("socket.close.origin", verdict.origin().value());
-        a.put("socket.close.reason", verdict.reason().value());
-        a.put("socket.close.detected_by", verdict.detectedBy().detectedBy());
-        a.put("socket.bytes.read", c.bytesRead());
-        a.put("socket.bytes.written", c.bytesWritten());
-        a.put("socket.idle_ms", c.idleMillis());
-        String errorType = c.statusErrorType();
-        if (errorType != null) {
-            a.put("error.type", errorType);
-        }
-        if (c.isTls()) {
-            // OpenTelemetry's tls.* conventions, and what sockwatch adds about how the TLS session ended.
-            a.put("tls.protocol.name", "tls");
-            String protocol = c.tlsProtocol();
-            if (protocol != null && protocol.startsWith("TLSv")) {
-                a.put("tls.protocol.version", protocol.substring("TLSv".length()));
-            }
-            // A handshake that failed, or never completed before the connection ended, did not establish TLS.
-            boolean established = Boolean.TRUE.equals(c.tlsEstablished());
-            a.put("tls.established", established);
-            if (c.tlsHandshakeError() != null) {
-                a.put("socket.tls.handshake.error", c.tlsHandshakeError());
-            }
-            a.put("socket.tls.close_notify", c.tlsCloseNotifyReceived() ? "received" : "none");
-            // After a completed handshake, the peer's TCP FIN without its close_notify: the TLS stream may have
-            // been cut short. Before it, there was no TLS stream to cut.
-            a.put("socket.tls.truncated", established && !c.tlsCloseNotifyReceived()
-                    && verdict.origin() == Origin.PEER_FIN && verdict.reason() == Reason.EOF);
-        }
-        if (c.firstSeenMidLife()) {
-            a.put("socket.first_seen_mid_life", true);
-        }
-        if (c.droppedEvents() > 0) {
-            a.put("socket.events.dropped", (long) c.droppedEvents());
-        }
+        writeAttributes(c, verdict, new BuilderTarget(a));
         return a.build();
     }
 
-    private static void putAddress(AttributesBuilder a, String prefix, SocketAddress address) {
-        if (address instanceof InetSocketAddress isa) {
-            if (isa.getAddress() != null) {
-                a.put(prefix + ".address", isa.getAddress().getHostAddress());
-            }
-            a.put(prefix + ".port", (long) isa.getPort());
-        } else if (address instanceof UnixDomainSocketAddress uds && !uds.getPath().toString().isEmpty()) {
-            a.put(prefix + ".address", uds.getPath().toString());
+    /**
+     * Where a connection's attributes are written: straight into the span's builder, which keeps its own map of
+     * them anyway, so that no intermediate set is built, sorted and copied per span.
+     */
+    interface AttributeTarget {
+        void put(AttributeKey<String> key, String value);
+
+        void put(AttributeKey<Long> key, long value);
+
+        void put(AttributeKey<Boolean> key, boolean value);
+    }
+
+    private record SpanBuilderTarget(SpanBuilder builder) implements AttributeTarget {
+        @Override
+        public void put(AttributeKey<String> key, String value) {
+            builder.setAttribute(key, value);
+        }
+
+        @Override
+        public void put(AttributeKey<Long> key, long value) {
+            builder.setAttribute(key, value);
+        }
+
+        @Override
+        public void put(AttributeKey<Boolean> key, boolean value) {
+            builder.setAttribute(key, value);
         }
     }
 
+    private record BuilderTarget(AttributesBuilder builder) implements AttributeTarget {
+        @Override
+        public void put(AttributeKey<String> key, String value) {
+            builder.put(key, value);
+        }
+
+        @Override
+        public void put(AttributeKey<Long> key, long value) {
+            builder.put(key, value);
+        }
+
+        @Override
+        public void put(AttributeKey<Boolean> key, boolean value) {
+            builder.put(key, value);
+        }
+    }
+
+    static void writeAttributes(ConnectionState c, Verdict verdict, AttributeTarget a) {
+        SocketAddress peer = c.peer();
+        SocketAddress local = c.local();
+        boolean unix = peer instanceof UnixDomainSocketAddress || local instanceof UnixDomainSocketAddress;
+        a.put(NETWORK_TRANSPORT, unix ? "unix" : "tcp");
+        SocketAddress any = peer != null ? peer : local;
+        if (any instanceof InetSocketAddress isa && isa.getAddress() != null) {
+            a.put(NETWORK_TYPE, isa.getAddress() instanceof Inet6Address ? "ipv6" : "ipv4");
+        }
+        putAddress(a, PEER_ADDRESS, PEER_PORT, peer);
+        putAddress(a, LOCAL_ADDRESS, LOCAL_PORT, local);
+        if (c.requestedHost() != null) {
+            // For a Unix domain socket the server is its path, and there is no port (OpenTelemetry conventions).
+            a.put(SERVER_ADDRESS, c.requestedHost());
+            if (!unix) {
+                a.put(SERVER_PORT, (long) c.requestedPort());
+            }
+        }
+        a.put(API, c.api());
+        a.put(ORIGIN, verdict.origin().value());
+        a.put(REASON, verdict.reason().value());
+        a.put(DETECTED_BY, verdict.detectedBy().detectedBy());
+        a.put(BYTES_READ, c.bytesRead());
+        a.put(BYTES_WRITTEN, c.bytesWritten());
+        a.put(IDLE_MS, c.idleMillis());
+        String errorType = c.statusErrorType();
+        if (errorType != null) {
+            a.put(ERROR_TYPE, errorType);
+        }
+        if (c.isTls()) {
+            // OpenTelemetry's tls.* conventions, and what sockwatch adds about how the TLS session ended.
+            a.put(TLS_PROTOCOL_NAME, "tls");
+            String protocol = c.tlsProtocol();
+            if (protocol != null && protocol.startsWith("TLSv")) {
+                a.put(TLS_PROTOCOL_VERSION, protocol.substring("TLSv".length()));
+            }
+            // A handshake that failed, or never completed before the connection ended, did not establish TLS.
+            boolean established = Boolean.TRUE.equals(c.tlsEstablished());
+            a.put(TLS_ESTABLISHED, established);
+            if (c.tlsHandshakeError() != null) {
+                a.put(TLS_HANDSHAKE_ERROR, c.tlsHandshakeError());
+            }
+            a.put(TLS_CLOSE_NOTIFY, c.tlsCloseNotifyReceived() ? "received" : "none");
+            // After a completed handshake, the peer's TCP FIN without its close_notify: the TLS stream may have
+            // been cut short. Before it, there was no TLS stream to cut.
+            a.put(TLS_TRUNCATED, established && !c.tlsCloseNotifyReceived()
+                    && verdict.origin() == Origin.PEER_FIN && verdict.reason() == Reason.EOF);
+        }
+        if (c.firstSeenMidLife()) {
+            a.put(FIRST_SEEN_MID_LIFE, true);
+        }
+        if (c.droppedEvents() > 0) {
+            a.put(EVENTS_DROPPED, (long) c.droppedEvents());
+        }
+    }
+
+    private static void putAddress(AttributeTarget a, AttributeKey<String> addressKey, AttributeKey<Long> portKey,
+                                   SocketAddress address) {
+        if (address instanceof InetSocketAddress isa) {
+            if (isa.getAddress() != null) {
+                a.put(addressKey, isa.getAddress().getHostAddress());
+            }
+            a.put(portKey, (long) isa.getPort());
+        } else if (address instanceof UnixDomainSocketAddress uds && !uds.getPath().toString().isEmpty()) {
+            a.put(addressKey, uds.getPath().toString());
+        }
+    }
+
+    /** A map of event attributes as exported (tests and tools): the same typing as the events'. */
     static Attributes toAttributes(Map<String, Object> values) {
         if (values.isEmpty()) {
             return Attributes.empty();
         }
         AttributesBuilder a = Attributes.builder();
-        values.forEach((k, v) -> {
-            if (v instanceof Long l) {
-                a.put(k, l);
-            } else if (v instanceof Integer i) {
-                a.put(k, (long) i);
-            } else if (v instanceof Boolean b) {
-                a.put(k, b);
-            } else if (v instanceof Double d) {
-                a.put(k, d);
-            } else if (v instanceof List<?> list) {
-                a.put(k, list.stream().map(String::valueOf).toArray(String[]::new));
-            } else {
-                a.put(k, String.valueOf(v));
-            }
-        });
+        values.forEach((k, v) -> SpanAttributeKeys.putEventAttribute(a, k, v));
         return a.build();
     }
 }

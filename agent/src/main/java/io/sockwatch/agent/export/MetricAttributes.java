@@ -9,6 +9,7 @@ import io.sockwatch.agent.tracker.Role;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.util.HashMap;
 import java.util.Locale;
 
 /**
@@ -32,55 +33,120 @@ final class MetricAttributes {
     private MetricAttributes() {
     }
 
+    /**
+     * Everything one attribute set depends on, read from the connection: the set is a function of it, so equal keys
+     * can share one built set ({@link Sets}).
+     *
+     * @param role     the {@code socket.role} value, or null for the connect instruments, which have none
+     * @param address  {@code server.address}, or null
+     * @param port     {@code server.port}, or -1
+     * @param origin   for the ending instruments, else null (and {@code reason} with it)
+     * @param errorType for a failed connect, else null
+     */
+    record SetKey(String role, String api, boolean unix, String address, long port, String origin, String reason,
+                  String errorType) {
+
+        Attributes build() {
+            AttributesBuilder a = Attributes.builder();
+            if (role != null) {
+                a.put(ROLE, role);
+            }
+            a.put(API, api);
+            a.put(TRANSPORT, unix ? "unix" : "tcp");
+            if (address != null) {
+                a.put(SERVER_ADDRESS, address);
+            }
+            if (port >= 0) {
+                a.put(SERVER_PORT, port);
+            }
+            if (origin != null) {
+                a.put(ORIGIN, origin);
+                a.put(REASON, reason);
+            }
+            if (errorType != null) {
+                a.put(ERROR_TYPE, errorType);
+            }
+            return a.build();
+        }
+    }
+
     /** Of {@code sockwatch.connection.count}: who plays which part with which peer service. */
     static Attributes peer(ConnectionState c, boolean overflow) {
-        AttributesBuilder a = Attributes.builder();
-        a.put(ROLE, c.role().name().toLowerCase(Locale.ROOT));
-        common(a, c, overflow);
-        return a.build();
+        return peerKey(c, overflow).build();
     }
 
     /** Of the ending instruments: the peer attributes and the verdict. */
     static Attributes ending(ConnectionState c, Verdict verdict, boolean overflow) {
-        AttributesBuilder a = Attributes.builder();
-        a.put(ROLE, c.role().name().toLowerCase(Locale.ROOT));
-        common(a, c, overflow);
-        a.put(ORIGIN, verdict.origin().value());
-        a.put(REASON, verdict.reason().value());
-        return a.build();
+        return endingKey(c, verdict, overflow).build();
     }
 
     /** Of the connect instruments: the peer service, and on a failure its reason as {@code error.type}. */
     static Attributes connect(ConnectionState c, Verdict failure, boolean overflow) {
-        AttributesBuilder a = Attributes.builder();
-        common(a, c, overflow);
-        if (failure != null) {
-            a.put(ERROR_TYPE, failure.reason().value());
-        }
-        return a.build();
+        return connectKey(c, failure, overflow).build();
     }
 
-    private static void common(AttributesBuilder a, ConnectionState c, boolean overflow) {
-        a.put(API, c.api());
+    static SetKey peerKey(ConnectionState c, boolean overflow) {
+        return key(c, roleName(c.role()), overflow, null, null, null);
+    }
+
+    static SetKey endingKey(ConnectionState c, Verdict verdict, boolean overflow) {
+        return key(c, roleName(c.role()), overflow, verdict.origin().value(), verdict.reason().value(), null);
+    }
+
+    static SetKey connectKey(ConnectionState c, Verdict failure, boolean overflow) {
+        return key(c, null, overflow, null, null, failure == null ? null : failure.reason().value());
+    }
+
+    private static String roleName(Role role) {
+        return switch (role) {
+            case CLIENT -> "client";
+            case SERVER -> "server";
+            default -> role.name().toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static SetKey key(ConnectionState c, String role, boolean overflow, String origin, String reason,
+                              String errorType) {
         SocketAddress local = c.role() == Role.SERVER ? c.local() : null;
         boolean unix = local instanceof UnixDomainSocketAddress || c.peer() instanceof UnixDomainSocketAddress;
-        a.put(TRANSPORT, unix ? "unix" : "tcp");
+        String address = null;
+        long port = -1;
         if (overflow) {
-            a.put(SERVER_ADDRESS, OVERFLOW_PEER);
-            return;
-        }
-        if (c.role() == Role.CLIENT) {
+            address = OVERFLOW_PEER;
+        } else if (c.role() == Role.CLIENT) {
             if (c.requestedHost() != null) {
-                a.put(SERVER_ADDRESS, c.requestedHost());
+                address = c.requestedHost();
                 if (!unix) {
-                    a.put(SERVER_PORT, (long) c.requestedPort());
+                    port = c.requestedPort();
                 }
             }
         } else if (local instanceof InetSocketAddress isa) {
             // The service this process offers: its listening port, never the client's ephemeral one.
-            a.put(SERVER_PORT, (long) isa.getPort());
+            port = isa.getPort();
         } else if (local instanceof UnixDomainSocketAddress path && !path.getPath().toString().isEmpty()) {
-            a.put(SERVER_ADDRESS, path.getPath().toString());
+            address = path.getPath().toString();
+        }
+        return new SetKey(role, c.api(), unix, address, port, origin, reason, errorType);
+    }
+
+    /**
+     * The sets built so far, by key: a connection's sets are those of the many connections before it to the same
+     * peer service, and building one (a builder, a sort) cost more than recording it. The export thread's only;
+     * bounded, beyond which sets are built each time.
+     */
+    static final class Sets {
+        private static final int MAX = 4096;
+        private final HashMap<SetKey, Attributes> built = new HashMap<>();
+
+        Attributes of(SetKey key) {
+            Attributes a = built.get(key);
+            if (a == null) {
+                a = key.build();
+                if (built.size() < MAX) {
+                    built.put(key, a);
+                }
+            }
+            return a;
         }
     }
 }

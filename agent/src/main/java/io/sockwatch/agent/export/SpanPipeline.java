@@ -7,6 +7,7 @@ import io.sockwatch.agent.tracker.AgentWork;
 import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,6 +32,16 @@ public final class SpanPipeline implements ConnectionListener {
     private static final long METRICS_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How often the export thread looks at the clock for batches and retries that fell due. */
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * How long the export thread sleeps when the queue is empty. Producers never wake it: a wake-up per opening or
+     * ending cost the application's thread a system call, and the export thread a context switch, per connection.
+     * Ended connections wait a grace period of their own and then a batch; these milliseconds add nothing visible.
+     */
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Taken off the queue under one lock, then handled one by one. */
+    private static final int TAKE_AT_ONCE = 256;
+    /** What the export thread took off the queue and has not handled yet. Export thread only. */
+    private final ArrayDeque<Object> taken = new ArrayDeque<>(TAKE_AT_ONCE);
     private final DeliveryLedger ledger;
     private final boolean exporting;
     private final boolean counting;
@@ -122,9 +133,9 @@ public final class SpanPipeline implements ConnectionListener {
             if (metricsStart == null && !metricsSettled && System.nanoTime() - metricsDue >= 0) {
                 startMetrics(telemetry, metrics);
             }
-            Object next = stopping ? queue.poll() : await(delivery == null
-                    ? TICK_NANOS : delivery.nanosUntilWork(System.nanoTime()));
-            if (next == null && stopping) {
+            boolean last = stopping; // read before looking: what was queued before the exit is still handled
+            Object next = next(delivery == null ? TICK_NANOS : delivery.nanosUntilWork(System.nanoTime()));
+            if (next == null && last) {
                 break;
             }
             if (next instanceof ConnectionState ended) {
@@ -245,12 +256,19 @@ public final class SpanPipeline implements ConnectionListener {
         }
     }
 
-    private Object await(long nanos) {
-        try {
-            return queue.poll(nanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            return null;
+    /**
+     * The next thing to handle, or null after sleeping at most {@code nanos} (or at once when stopping) without
+     * finding any.
+     */
+    private Object next(long nanos) {
+        Object next = taken.poll();
+        if (next != null || queue.drainTo(taken, TAKE_AT_ONCE) > 0) {
+            return next != null ? next : taken.poll();
         }
+        if (!stopping && nanos > 0) {
+            LockSupport.parkNanos(this, Math.min(nanos, IDLE_NANOS));
+        }
+        return null;
     }
 
     private void write(ConnectionSpans writer, SpanDelivery delivery, ConnectionState next) {
@@ -278,6 +296,7 @@ public final class SpanPipeline implements ConnectionListener {
         deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         stopping = true;
         queue.offer(WAKE_UP); // a full queue needs no waking
+        LockSupport.unpark(worker);
         try {
             worker.join(Math.max(1, millis));
         } catch (InterruptedException e) {

@@ -23,12 +23,13 @@ final class EventAttributes {
     }
 
     /**
-     * {@code thread.name} of the current thread and, when {@code withCallSite}, the application frames that called
-     * into the socket (described as {@code code.*} only when the event is read, on the export thread). Mutable: the
-     * caller adds what its event says besides.
+     * {@code thread.name} of the current thread and, when {@code withCallSite}, where the application called into
+     * the socket (its {@code code.*} attributes, see {@link CallSite}). Mutable: the caller adds what its event says
+     * besides, five attributes at most, which a table of 8 holds without growing; the map lives through the grace
+     * period and the export queue, so its default table of 16 would be kept for nothing.
      */
     Map<String, Object> onThisThread(boolean withCallSite) {
-        Map<String, Object> attributes = new LinkedHashMap<>();
+        Map<String, Object> attributes = new LinkedHashMap<>(8);
         attributes.put("thread.name", threadName(Thread.currentThread()));
         if (withCallSite) {
             CallSite.addTo(attributes, callSiteDepth);

@@ -67,6 +67,25 @@ class MetricAttributesTest {
     }
 
     @Test
+    void connectionsToTheSameServiceShareOneBuiltSetAndAnotherServiceHasItsOwn() {
+        MetricAttributes.Sets sets = new MetricAttributes.Sets();
+        ConnectionState first = TestConnections.client("java.net.Socket", "db.internal", 5432,
+                new InetSocketAddress("10.0.0.7", 5432), new InetSocketAddress("10.0.0.1", 41234));
+        ConnectionState second = TestConnections.client("java.net.Socket", "db.internal", 5432,
+                new InetSocketAddress("10.0.0.7", 5432), new InetSocketAddress("10.0.0.1", 41999));
+        ConnectionState other = TestConnections.client("java.net.Socket", "db.internal", 5433,
+                new InetSocketAddress("10.0.0.7", 5433), new InetSocketAddress("10.0.0.1", 41235));
+        Attributes shared = sets.of(MetricAttributes.endingKey(first, RESET, false));
+        assertSame(shared, sets.of(MetricAttributes.endingKey(second, RESET, false)), "the client port is no part of it");
+        assertEquals(MetricAttributes.ending(second, RESET, false), shared, "what building it gives");
+        assertEquals(5433L, sets.of(MetricAttributes.endingKey(other, RESET, false))
+                .get(AttributeKey.longKey("server.port")));
+        assertEquals(MetricAttributes.peer(first, false), sets.of(MetricAttributes.peerKey(first, false)));
+        assertEquals(MetricAttributes.connect(first, REFUSED, true),
+                sets.of(MetricAttributes.connectKey(first, REFUSED, true)));
+    }
+
+    @Test
     void theCapAdmitsUpToItsSizeThenOverflowsAndAnAdmittedSetStaysAdmitted() {
         PeerSetCap cap = new PeerSetCap(2);
         Attributes overflow = Attributes.of(MetricAttributes.SERVER_ADDRESS, "_OTHER");

@@ -25,4 +25,30 @@ public final class TestConnections {
         }
         return c;
     }
+
+    /** Gives an ended connection the TLS view the tracker would have recorded. */
+    public static void tls(ConnectionState c, String protocol, Boolean established, String handshakeError,
+                           boolean closeNotifyReceived) {
+        synchronized (c) {
+            c.tls = true;
+            c.tlsProtocol = protocol;
+            c.tlsEstablished = established;
+            c.tlsHandshakeError = handshakeError;
+            c.tlsCloseNotifyReceived = closeNotifyReceived;
+        }
+    }
+
+    /** Marks a connection as first seen mid-life, as a runtime attach would. */
+    public static void firstSeenMidLife(ConnectionState c) {
+        synchronized (c) {
+            c.firstSeenMidLife = true;
+        }
+    }
+
+    /** Records {@code n} more events of {@code name}, with the given attributes, as the tracker does. */
+    public static void addEvents(ConnectionState c, String name, int n, java.util.Map<String, Object> attributes) {
+        for (int i = 0; i < n; i++) {
+            c.addEvent(name, System.nanoTime(), attributes);
+        }
+    }
 }
