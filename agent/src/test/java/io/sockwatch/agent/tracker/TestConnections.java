@@ -30,11 +30,11 @@ public final class TestConnections {
     public static void tls(ConnectionState c, String protocol, Boolean established, String handshakeError,
                            boolean closeNotifyReceived) {
         synchronized (c) {
-            c.tls = true;
-            c.tlsProtocol = protocol;
-            c.tlsEstablished = established;
-            c.tlsHandshakeError = handshakeError;
-            c.tlsCloseNotifyReceived = closeNotifyReceived;
+            TlsDetails tls = c.tls();
+            tls.protocol = protocol;
+            tls.established = established;
+            tls.handshakeError = handshakeError;
+            tls.closeNotifyReceived = closeNotifyReceived;
         }
     }
 
