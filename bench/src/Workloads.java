@@ -226,9 +226,10 @@ public final class Workloads {
 
     /** connect + accept + 16 B each way + close, one after the other. */
     static void churn() throws Exception {
-        // Warm up first, as every other workload does by running long: connection churn in a fresh JVM otherwise
-        // measures JIT compilation of the agent's close path (and the application's), not its steady cost.
-        for (int r = 0; r < Integer.getInteger("churn.warmup", 4); r++) {
+        // Warm up first, for a time, as the steady workloads do: connection churn in a fresh JVM otherwise measures
+        // the JIT compiling the agent's close and export paths (seconds of C2 on two cores), not their steady cost.
+        long warmupEnd = System.nanoTime() + Long.getLong("churn.warmup.ms", 6000) * 1_000_000L;
+        for (int r = 0; r < 4 || System.nanoTime() < warmupEnd; r++) {
             System.out.printf("warmup %.0f%n", churnRound(4000));
         }
         double sum = 0;
