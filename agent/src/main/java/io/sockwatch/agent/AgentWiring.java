@@ -9,6 +9,7 @@ import io.sockwatch.agent.export.SpanPipeline;
 import io.sockwatch.agent.export.Telemetry;
 import io.sockwatch.agent.instrumentation.AgentInstaller;
 import io.sockwatch.agent.instrumentation.PeerStatePoll;
+import io.sockwatch.agent.instrumentation.WovenClassCache;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.PeerFilter;
 import io.sockwatch.agent.tracker.TrackerSettings;
@@ -16,16 +17,21 @@ import io.sockwatch.bootstrap.SocketBridge;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Wires the layers together once the bridge is on the bootstrap class path: exporter, tracker, instrumentation.
  * Kept apart from {@link AgentStartup} because loading this class resolves the bridge types.
  */
 final class AgentWiring {
+
+    /** The digest of what shapes the woven classes, written by the build (agent/pom.xml, weaving-id). */
+    private static final String WEAVING_ID = "sockwatch/weaving.id";
 
     private AgentWiring() {
     }
@@ -72,7 +78,7 @@ final class AgentWiring {
                 "sockwatch-shutdown"));
 
         long t1 = System.nanoTime();
-        List<String> apis = AgentInstaller.install(inst, tracker, config.debug());
+        List<String> apis = AgentInstaller.install(inst, tracker, wovenClassCache(config), config.debug());
         // Once the inspectors are registered: its warm-up rehearses a close with each of them.
         tracker.start(PeerStatePoll::warmUp, WarmUpSockets::unconnected);
         long t2 = System.nanoTime();
@@ -85,6 +91,32 @@ final class AgentWiring {
                     + "; started in " + (t2 - t0) / 1_000_000 + " ms (instrumentation " + (t2 - t1) / 1_000_000
                     + " ms; OpenTelemetry starts in the background)");
         }
+    }
+
+    /**
+     * The cache of woven classes the configuration names, or null: none configured, or this jar does not say what
+     * its weaving is (a build without its weaving id must not reuse another build's classes).
+     */
+    private static WovenClassCache wovenClassCache(SockwatchConfig config) {
+        Consumer<String> debug = config.debug() ? System.err::println : line -> { };
+        if (config.cacheDir() == null) {
+            debug.accept("sockwatch: no cache of woven classes (sockwatch.cache.dir=none)");
+            return null;
+        }
+        String weavingId;
+        try (InputStream in = AgentWiring.class.getClassLoader().getResourceAsStream(WEAVING_ID)) {
+            weavingId = in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException | RuntimeException e) {
+            weavingId = null;
+        }
+        if (weavingId == null || weavingId.isEmpty()) {
+            debug.accept("sockwatch: no cache of woven classes (" + WEAVING_ID + " is missing from the agent jar)");
+            return null;
+        }
+        String context = weavingId + "|" + System.getProperty("java.runtime.version") + "|"
+                + System.getProperty("java.vm.version") + "|" + System.getProperty("java.vm.vendor");
+        return WovenClassCache.open(config.cacheDir(), context, System.getProperty("user.name"), System.err::println,
+                debug);
     }
 
     /**

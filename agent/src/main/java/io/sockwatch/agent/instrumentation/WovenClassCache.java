@@ -1,0 +1,254 @@
+package io.sockwatch.agent.instrumentation;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Woven class files kept between runs in a directory of the user's own, so that a JVM whose target classes were woven
+ * before defines them without loading Byte Buddy (about a thousand classes and half a second of start-up).
+ *
+ * <p>An entry is found by a key over everything its weaving depends on: the original class file, the class files of
+ * the classes it stands or falls with, the agent's weaving (its advice and rows, and Byte Buddy's version, digested at
+ * build time), and the JDK build. An entry holds its key and a digest of the woven bytes; any mismatch, any
+ * truncation, and it is discarded. A directory or an entry that another user owns or could write is never read.
+ * Nothing here throws: every failure means "not cached", and Byte Buddy weaves the class as without a cache.
+ */
+public final class WovenClassCache {
+
+    private static final int MAGIC = 0x53574343; // "SWCC"
+    private static final int FORMAT = 1;
+    private static final int DIGEST_BYTES = 32;
+    private static final int HEADER_BYTES = 4 + 4 + DIGEST_BYTES + DIGEST_BYTES + 4;
+    /** Larger than any class sockwatch weaves; a bigger file is not one of ours. */
+    private static final int MAX_CLASS_BYTES = 4 << 20;
+    private static final String SUFFIX = ".woven";
+    private static final Set<PosixFilePermission> OTHERS_MAY_WRITE =
+            Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+
+    private final Path dir;
+    private final byte[] context;
+    private final String owner;
+    private final Consumer<String> debug;
+
+    private WovenClassCache(Path dir, String context, String owner, Consumer<String> debug) {
+        this.dir = dir;
+        this.context = context.getBytes(StandardCharsets.UTF_8);
+        this.owner = owner;
+        this.debug = debug;
+    }
+
+    /**
+     * The cache in {@code dir} (created, owner-only, when missing), or null when it cannot be used: not a directory of
+     * {@code owner}'s, writable by others, or not on a POSIX file system. Those refusals print one line on
+     * {@code warn}; I/O errors only a debug line.
+     *
+     * @param context what besides the class files decides the weaving: the agent's weaving id and the JDK build
+     * @param owner   the user the directory and its entries must belong to ({@code user.name})
+     */
+    public static WovenClassCache open(Path dir, String context, String owner, Consumer<String> warn,
+                                       Consumer<String> debug) {
+        try {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectories(dir.getParent());
+                try {
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                } catch (FileAlreadyExistsException anotherJvm) {
+                    // checked below like any other
+                }
+            }
+            PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            String unsafe = !attributes.isDirectory() ? "not a directory"
+                    : !attributes.owner().getName().equals(owner) ? "owned by " + attributes.owner().getName()
+                    + ", not by " + owner
+                    : writableByOthers(attributes) ? "writable by other users ("
+                    + PosixFilePermissions.toString(attributes.permissions()) + ")" : null;
+            if (unsafe != null) {
+                warn.accept("sockwatch: not using the cache " + dir + ": " + unsafe + "; sockwatch.cache.dir can name a"
+                        + " directory of your own, or none");
+                return null;
+            }
+            MessageDigest.getInstance("SHA-256"); // that it exists, and its classes loaded before any transformation
+            return new WovenClassCache(dir, context, owner, debug);
+        } catch (IOException | RuntimeException | NoSuchAlgorithmException e) {
+            debug.accept("sockwatch: no cache of woven classes in " + dir + " (" + e + ")");
+            return null;
+        }
+    }
+
+    private static boolean writableByOthers(PosixFileAttributes attributes) {
+        for (PosixFilePermission p : attributes.permissions()) {
+            if (OTHERS_MAY_WRITE.contains(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The key of a class: its name and class file, and the class files of the classes it stands or falls with (null
+     * for one that is missing), under this cache's context.
+     */
+    byte[] key(String className, byte[] classFile, List<byte[]> related) {
+        MessageDigest sha = sha256();
+        sha.update(context);
+        sha.update((byte) 0);
+        sha.update(className.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        update(sha, classFile);
+        for (byte[] r : related) {
+            update(sha, r);
+        }
+        return sha.digest();
+    }
+
+    private static void update(MessageDigest sha, byte[] bytes) {
+        int n = bytes == null ? -1 : bytes.length;
+        sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        if (bytes != null) {
+            sha.update(bytes);
+        }
+    }
+
+    /** The woven class file stored under {@code key}, or null; an entry that does not check out is deleted. */
+    byte[] load(byte[] key) {
+        Path file = dir.resolve(name(key));
+        try {
+            PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile() || !attributes.owner().getName().equals(owner)
+                    || writableByOthers(attributes) || attributes.size() > HEADER_BYTES + MAX_CLASS_BYTES) {
+                debug.accept("sockwatch: ignoring cache entry " + file + ": not a file of " + owner + "'s alone");
+                return null;
+            }
+            byte[] entry;
+            // java.io, not a channel: a channel read on an interrupted thread (an application's, or ours at exit)
+            // would fail and close. The directory is the owner's alone, so the file checked above is this one.
+            try (InputStream in = new FileInputStream(file.toFile())) {
+                entry = in.readNBytes((int) attributes.size());
+            }
+            byte[] woven = unpack(entry, key);
+            if (woven == null) {
+                debug.accept("sockwatch: discarding corrupt cache entry " + file);
+                Files.deleteIfExists(file);
+            }
+            return woven;
+        } catch (NoSuchFileException notCached) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            debug.accept("sockwatch: cannot read cache entry " + file + " (" + e + ")");
+            return null;
+        }
+    }
+
+    /** Stores {@code woven} under {@code key}: whole or not at all (written aside, then renamed into place). */
+    void store(byte[] key, byte[] woven) {
+        if (woven.length > MAX_CLASS_BYTES) {
+            return;
+        }
+        Path tmp = null;
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(HEADER_BYTES + woven.length);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(MAGIC);
+            out.writeInt(FORMAT);
+            out.write(key);
+            out.write(sha256().digest(woven));
+            out.writeInt(woven.length);
+            out.write(woven);
+            tmp = Files.createTempFile(dir, "entry-", ".tmp"); // owner-only, as createTempFile makes them
+            try (OutputStream file = new FileOutputStream(tmp.toFile())) { // not interruptible, as above
+                bytes.writeTo(file);
+            }
+            Files.move(tmp, dir.resolve(name(key)), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            tmp = null;
+        } catch (IOException | RuntimeException e) {
+            debug.accept("sockwatch: cannot write to the cache " + dir + " (" + e + ")");
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException | RuntimeException ignored) {
+                    // left for the next cleaner; never read, its name is not an entry's
+                }
+            }
+        }
+    }
+
+    /** The woven bytes if {@code entry} is whole and was stored under {@code key}, else null. */
+    private static byte[] unpack(byte[] entry, byte[] key) {
+        if (entry.length < HEADER_BYTES) {
+            return null;
+        }
+        ByteBuffer in = ByteBuffer.wrap(entry);
+        if (in.getInt() != MAGIC || in.getInt() != FORMAT) {
+            return null;
+        }
+        byte[] storedKey = new byte[DIGEST_BYTES];
+        byte[] digest = new byte[DIGEST_BYTES];
+        in.get(storedKey).get(digest);
+        int length = in.getInt();
+        if (!Arrays.equals(storedKey, key) || length != in.remaining()) {
+            return null;
+        }
+        byte[] woven = new byte[length];
+        in.get(woven);
+        return MessageDigest.isEqual(digest, sha256().digest(woven)) ? woven : null;
+    }
+
+    private static String name(byte[] key) {
+        StringBuilder s = new StringBuilder(key.length * 2 + SUFFIX.length());
+        for (byte b : key) {
+            s.append(Character.forDigit((b >>> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return s.append(SUFFIX).toString();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // checked in open()
+        }
+    }
+
+    /** Reads a class file for a key; null when it cannot be read. */
+    static byte[] readClassFile(InputStream in) {
+        if (in == null) {
+            return null;
+        }
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+}
