@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 final class AgentWiring {
 
     /** The digest of what shapes the woven classes, written by the build (agent/pom.xml, weaving-id). */
-    private static final String WEAVING_ID = "sockwatch/weaving.id";
+    private static final String WEAVING_ID = "io/sockwatch/agent/weaving.id";
 
     private AgentWiring() {
     }
@@ -56,14 +56,14 @@ final class AgentWiring {
         DeliveryLedger ledger = new DeliveryLedger();
         boolean spans = config.spans() != SockwatchConfig.SpanMode.NONE
                 && Telemetry.exportsTraces(System.getProperties(), System.getenv(), config.otelArguments());
+        boolean metrics = Telemetry.exportsMetrics(System.getProperties(), System.getenv(), config.otelArguments());
         SpanPipeline pipeline = new SpanPipeline(config.queueSize(), spans, ledger,
                 () -> Telemetry.start(System.getProperties(), System.getenv(), config.otelArguments(), version,
                         ledger, System.err::println, config.debug() ? System.err::println : null,
                         config.spans() == SockwatchConfig.SpanMode.NONE, true),
                 telemetry -> spans ? new ConnectionSpans(telemetry.tracer(version),
                         config.spans() == SockwatchConfig.SpanMode.ERRORS, traces, ledger) : null,
-                Telemetry.exportsMetrics(System.getProperties(), System.getenv(), config.otelArguments()),
-                telemetry -> telemetry.connectionMetrics(version, config.metricsPeerSets()),
+                metrics, telemetry -> telemetry.connectionMetrics(version, config.metricsPeerSets()),
                 System.err::println);
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
@@ -79,17 +79,21 @@ final class AgentWiring {
 
         long t1 = System.nanoTime();
         List<String> apis = AgentInstaller.install(inst, tracker, wovenClassCache(config), config.debug());
+        // Only now: the SDK loads JDK socket classes (its exporter's HTTP client), and a class being loaded while the
+        // transformer is installed can slip between it and the scan of loaded classes. Then at once, before the
+        // tracker's warm-up: a short program's exit waits for OpenTelemetry's start, never for the warm-up.
+        if (spans || metrics) {
+            pipeline.start();
+        } // else nothing is ever exported: OpenTelemetry need not start at all, nor compete with the application
         // Once the inspectors are registered: its warm-up rehearses a close with each of them.
         tracker.start(PeerStatePoll::warmUp, WarmUpSockets::unconnected);
         long t2 = System.nanoTime();
-        // Only now: the SDK loads JDK socket classes (its exporter's HTTP client), and a class loaded while Byte Buddy
-        // installs can slip between its scan of loaded classes and its transformer.
-        pipeline.start();
         if (config.debug()) {
             System.err.println("sockwatch " + version + ": observing " + apis + ", spans=" + config.spans()
                     .name().toLowerCase() + ", excluded peers: " + (excluded.isEmpty() ? "none" : "configured")
                     + "; started in " + (t2 - t0) / 1_000_000 + " ms (instrumentation " + (t2 - t1) / 1_000_000
-                    + " ms; OpenTelemetry starts in the background)");
+                    + (spans || metrics ? " ms; OpenTelemetry starts in the background)"
+                    : " ms; no exporter, so no OpenTelemetry)"));
         }
     }
 
