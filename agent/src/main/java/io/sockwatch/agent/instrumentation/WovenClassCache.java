@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -20,8 +21,12 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -44,6 +49,11 @@ public final class WovenClassCache {
     /** Larger than any class sockwatch weaves; a bigger file is not one of ours. */
     private static final int MAX_CLASS_BYTES = 4 << 20;
     private static final String SUFFIX = ".woven";
+    /**
+     * Entries kept: a few dozen per JDK build and agent build (more with several Netty copies); past this, the oldest
+     * go when a new one is stored, so that upgrades do not pile up forever.
+     */
+    static final int MAX_ENTRIES = 512;
     private static final Set<PosixFilePermission> OTHERS_MAY_WRITE =
             Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
@@ -186,6 +196,7 @@ public final class WovenClassCache {
             Files.move(tmp, dir.resolve(name(key)), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
+            prune();
         } catch (IOException | RuntimeException e) {
             debug.accept("sockwatch: cannot write to the cache " + dir + " (" + e + ")");
         } finally {
@@ -196,6 +207,34 @@ public final class WovenClassCache {
                     // left for the next cleaner; never read, its name is not an entry's
                 }
             }
+        }
+    }
+
+    /** Deletes the oldest entries past {@link #MAX_ENTRIES}, and files a crashed JVM left half written. */
+    private void prune() throws IOException {
+        List<Path> entries = new ArrayList<>();
+        long stale = System.currentTimeMillis() - 3_600_000L;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(SUFFIX)) {
+                    entries.add(f);
+                } else if (name.startsWith("entry-") && name.endsWith(".tmp")
+                        && Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis() < stale) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+        if (entries.size() <= MAX_ENTRIES) {
+            return;
+        }
+        Map<Path, Long> modified = new HashMap<>();
+        for (Path f : entries) {
+            modified.put(f, Files.getLastModifiedTime(f, LinkOption.NOFOLLOW_LINKS).toMillis());
+        }
+        entries.sort(Comparator.comparing(modified::get));
+        for (Path f : entries.subList(0, entries.size() - MAX_ENTRIES)) {
+            Files.deleteIfExists(f);
         }
     }
 

@@ -199,6 +199,31 @@ class WovenClassCacheTest {
                 debug::toString);
     }
 
+    @Test
+    void theOldestEntriesGoPastTheCap() throws IOException {
+        Path dir = tmp.resolve("c");
+        WovenClassCache cache = open(dir);
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < WovenClassCache.MAX_ENTRIES; i++) {
+            byte[] key = cache.key("a/B" + i, ORIGINAL, List.of());
+            cache.store(key, WOVEN);
+            keys.add(key);
+        }
+        for (int i = 0; i < keys.size(); i++) { // the first ones stored are the oldest
+            Files.setLastModifiedTime(dir.resolve(hex(keys.get(i)) + ".woven"),
+                    java.nio.file.attribute.FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        Path halfWritten = Files.createFile(dir.resolve("entry-123.tmp"));
+        Files.setLastModifiedTime(halfWritten, java.nio.file.attribute.FileTime.fromMillis(0));
+        byte[] newest = cache.key("a/New", ORIGINAL, List.of());
+        cache.store(newest, WOVEN);
+        assertEquals(WovenClassCache.MAX_ENTRIES, entries(dir).size());
+        assertNull(cache.load(keys.get(0)), "the oldest went");
+        assertArrayEquals(WOVEN, cache.load(keys.get(1)));
+        assertArrayEquals(WOVEN, cache.load(newest));
+        assertFalse(Files.exists(halfWritten));
+    }
+
     private static String hex(byte[] key) {
         StringBuilder s = new StringBuilder();
         for (byte b : key) {
