@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
  * Woven class files kept between runs in a directory of the user's own, so that a JVM whose target classes were woven
@@ -36,16 +38,18 @@ import java.util.function.Consumer;
  *
  * <p>An entry is found by a key over everything its weaving depends on: the original class file, the class files of
  * the classes it stands or falls with, the agent's weaving (its advice and rows, and Byte Buddy's version, digested at
- * build time), and the JDK build. An entry holds its key and a digest of the woven bytes; any mismatch, any
- * truncation, and it is discarded. A directory or an entry that another user owns or could write is never read.
+ * build time), and the JDK build. An entry holds its key and a fingerprint of the woven bytes (length, two CRCs);
+ * any mismatch, any truncation, and it is discarded. A directory or an entry that another user owns or could write is never read.
  * Nothing here throws: every failure means "not cached", and Byte Buddy weaves the class as without a cache.
  */
 public final class WovenClassCache {
 
     private static final int MAGIC = 0x53574343; // "SWCC"
     private static final int FORMAT = 1;
-    private static final int DIGEST_BYTES = 32;
-    private static final int HEADER_BYTES = 4 + 4 + DIGEST_BYTES + DIGEST_BYTES + 4;
+    private static final int KEY_BYTES = 32;
+    /** A class file's length, CRC-32 and CRC-32C. */
+    private static final int FINGERPRINT_BYTES = 12;
+    private static final int HEADER_BYTES = 4 + 4 + KEY_BYTES + FINGERPRINT_BYTES;
     /** Larger than any class sockwatch weaves; a bigger file is not one of ours. */
     private static final int MAX_CLASS_BYTES = 4 << 20;
     private static final String SUFFIX = ".woven";
@@ -101,9 +105,11 @@ public final class WovenClassCache {
                         + " directory of your own, or none");
                 return null;
             }
-            MessageDigest.getInstance("SHA-256"); // that it exists, and its classes loaded before any transformation
+            // That they exist, and their classes are loaded before any transformation needs them.
+            sha256();
+            fingerprint(new byte[1]);
             return new WovenClassCache(dir, context, owner, debug);
-        } catch (IOException | RuntimeException | NoSuchAlgorithmException e) {
+        } catch (IOException | RuntimeException e) {
             debug.accept("sockwatch: no cache of woven classes in " + dir + " (" + e + ")");
             return null;
         }
@@ -120,7 +126,9 @@ public final class WovenClassCache {
 
     /**
      * The key of a class: its name and class file, and the class files of the classes it stands or falls with (null
-     * for one that is missing), under this cache's context.
+     * for one that is missing), under this cache's context. Class files enter by their fingerprint (length and two
+     * CRCs, cheap even before the JIT has compiled anything: a SHA-256 over every class file cost the first class
+     * loaded about 30 ms), the rest by SHA-256.
      */
     byte[] key(String className, byte[] classFile, List<byte[]> related) {
         MessageDigest sha = sha256();
@@ -128,19 +136,24 @@ public final class WovenClassCache {
         sha.update((byte) 0);
         sha.update(className.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
-        update(sha, classFile);
+        sha.update(fingerprint(classFile));
         for (byte[] r : related) {
-            update(sha, r);
+            sha.update(fingerprint(r));
         }
         return sha.digest();
     }
 
-    private static void update(MessageDigest sha, byte[] bytes) {
-        int n = bytes == null ? -1 : bytes.length;
-        sha.update(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
-        if (bytes != null) {
-            sha.update(bytes);
+    /** Length, CRC-32 and CRC-32C: two independent checks, 64 bits besides the length; all zero for no file. */
+    static byte[] fingerprint(byte[] bytes) {
+        ByteBuffer f = ByteBuffer.allocate(FINGERPRINT_BYTES);
+        if (bytes == null) {
+            return f.putInt(-1).array();
         }
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        CRC32C crcC = new CRC32C();
+        crcC.update(bytes);
+        return f.putInt(bytes.length).putInt((int) crc.getValue()).putInt((int) crcC.getValue()).array();
     }
 
     /** The woven class file stored under {@code key}, or null; an entry that does not check out is deleted. */
@@ -186,8 +199,7 @@ public final class WovenClassCache {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
             out.write(key);
-            out.write(sha256().digest(woven));
-            out.writeInt(woven.length);
+            out.write(fingerprint(woven));
             out.write(woven);
             tmp = Files.createTempFile(dir, "entry-", ".tmp"); // owner-only, as createTempFile makes them
             try (OutputStream file = new FileOutputStream(tmp.toFile())) { // not interruptible, as above
@@ -247,16 +259,15 @@ public final class WovenClassCache {
         if (in.getInt() != MAGIC || in.getInt() != FORMAT) {
             return null;
         }
-        byte[] storedKey = new byte[DIGEST_BYTES];
-        byte[] digest = new byte[DIGEST_BYTES];
-        in.get(storedKey).get(digest);
-        int length = in.getInt();
-        if (!Arrays.equals(storedKey, key) || length != in.remaining()) {
+        byte[] storedKey = new byte[KEY_BYTES];
+        byte[] fingerprint = new byte[FINGERPRINT_BYTES];
+        in.get(storedKey).get(fingerprint);
+        if (!Arrays.equals(storedKey, key)) {
             return null;
         }
-        byte[] woven = new byte[length];
+        byte[] woven = new byte[in.remaining()];
         in.get(woven);
-        return MessageDigest.isEqual(digest, sha256().digest(woven)) ? woven : null;
+        return Arrays.equals(fingerprint, fingerprint(woven)) ? woven : null;
     }
 
     private static String name(byte[] key) {
