@@ -65,6 +65,13 @@ final class AgentWiring {
                         config.spans() == SockwatchConfig.SpanMode.ERRORS, traces, ledger) : null,
                 metrics, telemetry -> telemetry.connectionMetrics(version, config.metricsPeerSets()),
                 System.err::println);
+        // At once, before the tracker and the instrumentation: a short program's exit waits for OpenTelemetry's start
+        // (a few hundred classes), which now overlaps the rest of the agent's start and the application's. Its
+        // HTTP client may load JDK socket classes before the transformer is there: they are retransformed (and its
+        // own connections are never observed, whenever they are made).
+        if (spans || metrics) {
+            pipeline.start();
+        } // else nothing is ever exported: OpenTelemetry need not start at all, nor compete with the application
         ConnectionTracker tracker = new ConnectionTracker(
                 new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
                         config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck(),
@@ -78,15 +85,15 @@ final class AgentWiring {
                 "sockwatch-shutdown"));
 
         long t1 = System.nanoTime();
-        List<String> apis = AgentInstaller.install(inst, tracker, wovenClassCache(config), config.debug());
-        // Only now: the SDK loads JDK socket classes (its exporter's HTTP client), and a class being loaded while the
-        // transformer is installed can slip between it and the scan of loaded classes. Then at once, before the
-        // tracker's warm-up: a short program's exit waits for OpenTelemetry's start, never for the warm-up.
-        if (spans || metrics) {
-            pipeline.start();
-        } // else nothing is ever exported: OpenTelemetry need not start at all, nor compete with the application
-        // Once the inspectors are registered: its warm-up rehearses a close with each of them.
-        tracker.start(PeerStatePoll::warmUp, WarmUpSockets::unconnected);
+        AgentInstaller.Installed installed = AgentInstaller.install(inst, tracker, wovenClassCache(config),
+                config.debug());
+        List<String> apis = installed.apis();
+        // Once the inspectors are registered: its warm-up rehearses a close with each of them. Then a second look at
+        // the loaded classes finds one the export thread was loading while the transformer was installed.
+        tracker.start(() -> {
+            PeerStatePoll.warmUp();
+            installed.retransformMissed();
+        }, WarmUpSockets::unconnected);
         long t2 = System.nanoTime();
         if (config.debug()) {
             System.err.println("sockwatch " + version + ": observing " + apis + ", spans=" + config.spans()

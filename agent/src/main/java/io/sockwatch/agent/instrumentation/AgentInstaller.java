@@ -34,8 +34,8 @@ public final class AgentInstaller {
      *
      * @param cache null: no woven classes are kept between runs
      */
-    public static List<String> install(Instrumentation inst, ConnectionTracker tracker, WovenClassCache cache,
-                                       boolean debug) {
+    public static Installed install(Instrumentation inst, ConnectionTracker tracker, WovenClassCache cache,
+                                    boolean debug) {
         List<SocketModule> modules = modules();
         register(modules, tracker);
         List<String> apis = new ArrayList<>();
@@ -45,22 +45,52 @@ public final class AgentInstaller {
             }
         }
         if (apis.isEmpty()) {
-            return apis;
+            return new Installed(apis, inst, null);
         }
         WeavingTransformer transformer = new WeavingTransformer(modules, cache,
                 () -> ByteBuddyWeaver.transformer(modules, tracker, debug), tracker, debug);
         // Registered before the loaded classes are listed: a class loaded meanwhile is woven as it loads.
         inst.addTransformer(transformer, true);
-        for (Class<?> loaded : inst.getAllLoadedClasses()) {
-            if (transformer.targets(loaded.getName()) && inst.isModifiableClass(loaded)) {
-                try {
-                    inst.retransformClasses(loaded);
-                } catch (Throwable t) {
-                    Unsupported.report("instrumenting " + loaded.getName() + " failed", t);
+        Installed installed = new Installed(apis, inst, transformer);
+        installed.retransformMissed();
+        return installed;
+    }
+
+    /** The installed instrumentation: the {@code socket.api} values observed, and a late look at loaded classes. */
+    public static final class Installed {
+        private final List<String> apis;
+        private final Instrumentation inst;
+        private final WeavingTransformer transformer;
+
+        Installed(List<String> apis, Instrumentation inst, WeavingTransformer transformer) {
+            this.apis = List.copyOf(apis);
+            this.inst = inst;
+            this.transformer = transformer;
+        }
+
+        public List<String> apis() {
+            return apis;
+        }
+
+        /**
+         * Retransforms the target classes already loaded that the transformer was never given. Called once at
+         * install and once a little later: a class still being loaded (by the export thread's HTTP client, which
+         * starts before the instrumentation) while the transformer was installed is found by the second look.
+         */
+        public void retransformMissed() {
+            if (transformer == null) {
+                return;
+            }
+            for (Class<?> loaded : inst.getAllLoadedClasses()) {
+                if (transformer.missed(loaded) && inst.isModifiableClass(loaded)) {
+                    try {
+                        inst.retransformClasses(loaded);
+                    } catch (Throwable t) {
+                        Unsupported.report("instrumenting " + loaded.getName() + " failed", t);
+                    }
                 }
             }
         }
-        return apis;
     }
 
     /** Registers every module's inspectors (and the rest of what it reports through) with the tracker. */

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +30,8 @@ final class WeavingTransformer implements ClassFileTransformer {
     private final ConnectionTracker tracker;
     private final boolean debug;
     private volatile ClassFileTransformer weaver;
+    /** Every target class this transformer was given, by name and loader: what a late scan need not redo. */
+    private final Set<String> given = ConcurrentHashMap.newKeySet();
 
     /**
      * @param cache     null: every class is woven by Byte Buddy
@@ -48,6 +52,19 @@ final class WeavingTransformer implements ClassFileTransformer {
         this.byteBuddy = byteBuddy;
         this.tracker = tracker;
         this.debug = debug;
+    }
+
+    /**
+     * Whether {@code loaded} is a target class this transformer was never given: one whose loading began before the
+     * transformer was installed and ended after the loaded classes were listed.
+     */
+    boolean missed(Class<?> loaded) {
+        return targets(loaded.getName())
+                && !given.contains(givenKey(loaded.getName().replace('.', '/'), loaded.getClassLoader()));
+    }
+
+    private static String givenKey(String internalName, ClassLoader loader) {
+        return internalName + "@" + (loader == null ? 0 : System.identityHashCode(loader));
     }
 
     /** Whether the class of this binary name is one to weave. */
@@ -78,6 +95,7 @@ final class WeavingTransformer implements ClassFileTransformer {
         if (target == null) {
             return null;
         }
+        given.add(givenKey(className, loader));
         try {
             byte[] key = null;
             if (cache != null) {
