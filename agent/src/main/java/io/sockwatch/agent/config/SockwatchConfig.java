@@ -4,7 +4,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * sockwatch's own settings, read once at startup.
@@ -353,19 +352,22 @@ public final class SockwatchConfig {
             if (v == null) {
                 return List.of();
             }
-            return Arrays.stream(v.split("[,;]"))
-                    .map(String::trim)
-                    .filter(s -> !s.isEmpty())
-                    .collect(Collectors.toUnmodifiableList());
+            List<String> entries = new ArrayList<>();
+            for (String entry : v.split("[,;]")) {
+                if (!entry.isBlank()) {
+                    entries.add(entry.trim());
+                }
+            }
+            return List.copyOf(entries);
         }
 
         Map<String, String> otelArguments() {
             Map<String, String> otel = new LinkedHashMap<>();
-            args.forEach((k, v) -> {
-                if (k.startsWith("otel.")) {
-                    otel.put(k, v);
+            for (Map.Entry<String, String> e : args.entrySet()) {
+                if (e.getKey().startsWith("otel.")) {
+                    otel.put(e.getKey(), e.getValue());
                 }
-            });
+            }
             return Map.copyOf(otel);
         }
 
@@ -374,21 +376,31 @@ public final class SockwatchConfig {
          * sorted), with the known key it most likely meant.
          */
         void reportUnknownKeys() {
+            // Plain loops, no streams or lambdas: this runs at every start, before the application's main.
             List<String> unknown = new ArrayList<>();
-            props.stringPropertyNames().stream()
-                    .filter(k -> k.startsWith("sockwatch.") && !KNOWN.containsKey(k) && !k.startsWith("sockwatch.it."))
-                    .sorted()
-                    .forEach(k -> unknown.add("-D" + k + didYouMean(k, KNOWN.keySet(), "-D")));
-            args.keySet().stream()
-                    .filter(k -> !k.startsWith("otel.") && !KNOWN.containsKey(k))
-                    .sorted()
-                    .forEach(k -> unknown.add("agent argument " + shortName(k)
-                            + didYouMean(shortName(k), KNOWN.keySet().stream().map(Lookup::shortName).toList(), "")));
-            List<String> knownEnv = KNOWN.keySet().stream().map(SockwatchConfig::envName).toList();
-            env.keySet().stream()
-                    .filter(n -> n.startsWith("SOCKWATCH_") && !knownEnv.contains(n) && !n.startsWith("SOCKWATCH_IT_"))
-                    .sorted()
-                    .forEach(n -> unknown.add(n + didYouMean(n, knownEnv, "")));
+            for (String k : new TreeSet<>(props.stringPropertyNames())) {
+                if (k.startsWith("sockwatch.") && !KNOWN.containsKey(k) && !k.startsWith("sockwatch.it.")) {
+                    unknown.add("-D" + k + didYouMean(k, KNOWN.keySet(), "-D"));
+                }
+            }
+            for (String k : new TreeSet<>(args.keySet())) {
+                if (!k.startsWith("otel.") && !KNOWN.containsKey(k)) {
+                    List<String> shortNames = new ArrayList<>();
+                    for (String known : KNOWN.keySet()) {
+                        shortNames.add(shortName(known));
+                    }
+                    unknown.add("agent argument " + shortName(k) + didYouMean(shortName(k), shortNames, ""));
+                }
+            }
+            List<String> knownEnv = new ArrayList<>();
+            for (String known : KNOWN.keySet()) {
+                knownEnv.add(envName(known));
+            }
+            for (String n : new TreeSet<>(env.keySet())) {
+                if (n.startsWith("SOCKWATCH_") && !knownEnv.contains(n) && !n.startsWith("SOCKWATCH_IT_")) {
+                    unknown.add(n + didYouMean(n, knownEnv, ""));
+                }
+            }
             if (!unknown.isEmpty()) {
                 warn.accept("sockwatch: ignoring unknown setting" + (unknown.size() > 1 ? "s " : " ")
                         + String.join(", ", unknown) + "; known settings: " + String.join(", ", KNOWN.keySet()));
