@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,8 +128,28 @@ final class AgentWiring {
         }
         String context = weavingId + "|" + System.getProperty("java.runtime.version") + "|"
                 + System.getProperty("java.vm.version") + "|" + System.getProperty("java.vm.vendor");
-        return WovenClassCache.open(config.cacheDir(), context, System.getProperty("user.name"), System.err::println,
-                debug);
+        String owner = processOwner();
+        if (owner == null) {
+            debug.accept("sockwatch: no cache of woven classes (cannot tell which user this process runs as)");
+            return null;
+        }
+        return WovenClassCache.open(config.cacheDir(), context, owner, System.err::println, debug);
+    }
+
+    /**
+     * The user the cache must belong to, as the file system names owners: {@code user.name}, or, for a user the
+     * system has no name for (a container's arbitrary uid, where the JVM says {@code ?}), the uid itself.
+     */
+    private static String processOwner() {
+        String name = System.getProperty("user.name");
+        if (name != null && !name.isBlank() && !name.equals("?")) {
+            return name;
+        }
+        try {
+            return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /**

@@ -96,7 +96,7 @@ public final class WovenClassCache {
             PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
             String unsafe = !attributes.isDirectory() ? "not a directory"
-                    : !attributes.owner().getName().equals(owner) ? "owned by " + attributes.owner().getName()
+                    : !ownedBy(owner, dir, attributes) ? "owned by " + attributes.owner().getName()
                     + ", not by " + owner
                     : writableByOthers(attributes) ? "writable by other users ("
                     + PosixFilePermissions.toString(attributes.permissions()) + ")" : null;
@@ -113,6 +113,15 @@ public final class WovenClassCache {
             debug.accept("sockwatch: no cache of woven classes in " + dir + " (" + e + ")");
             return null;
         }
+    }
+
+    /** By name; or, for a user the system has no name for, by the uid that stands for it. */
+    private static boolean ownedBy(String owner, Path file, PosixFileAttributes attributes) throws IOException {
+        if (attributes.owner().getName().equals(owner)) {
+            return true;
+        }
+        return !owner.isEmpty() && owner.chars().allMatch(Character::isDigit)
+                && owner.equals(String.valueOf(Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS)));
     }
 
     private static boolean writableByOthers(PosixFileAttributes attributes) {
@@ -162,7 +171,7 @@ public final class WovenClassCache {
         try {
             PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
-            if (!attributes.isRegularFile() || !attributes.owner().getName().equals(owner)
+            if (!attributes.isRegularFile() || !ownedBy(owner, file, attributes)
                     || writableByOthers(attributes) || attributes.size() > HEADER_BYTES + MAX_CLASS_BYTES) {
                 debug.accept("sockwatch: ignoring cache entry " + file + ": not a file of " + owner + "'s alone");
                 return null;

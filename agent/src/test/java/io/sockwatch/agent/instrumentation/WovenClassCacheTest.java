@@ -154,6 +154,19 @@ class WovenClassCacheTest {
     }
 
     @Test
+    void aUserWithoutANameOwnsByUid() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("mine"));
+        String uid = String.valueOf(Files.getAttribute(dir, "unix:uid"));
+        WovenClassCache cache = WovenClassCache.open(dir, CONTEXT, uid, warnings::add, debug::add);
+        assertNotNull(cache, warnings::toString);
+        byte[] key = cache.key("a/B", ORIGINAL, List.of());
+        cache.store(key, WOVEN);
+        assertArrayEquals(WOVEN, cache.load(key));
+        assertNull(WovenClassCache.open(dir, CONTEXT, uid + "1", warnings::add, debug::add), "another uid");
+        assertEquals(1, warnings.size(), warnings::toString);
+    }
+
+    @Test
     void aSymbolicLinkOrAFileIsRefused() throws IOException {
         Path target = Files.createDirectory(tmp.resolve("target"));
         Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
