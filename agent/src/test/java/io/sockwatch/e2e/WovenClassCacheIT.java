@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sockwatch.e2e.scenarios.SelfAttach;
 import io.sockwatch.e2e.scenarios.SocketScenarios;
 import io.sockwatch.e2e.support.AgentJvm;
 import io.sockwatch.e2e.support.Jdks;
@@ -99,6 +100,31 @@ class WovenClassCacheIT {
         }
         assertFalse(warm.result().output().contains("by Byte Buddy"), warm.why());
         assertEquals(stored, entries(cache), "nothing new to store");
+    }
+
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void aRuntimeAttachRetransformsFromTheCacheToo(Path jdk) throws Exception {
+        Path cache = tmp.resolve("attach-cache");
+        for (String name : List.of("attach-cold", "attach-warm")) {
+            Path classLog = tmp.resolve(name + "-classes.log");
+            try (OtlpReceiver receiver = new OtlpReceiver()) {
+                AgentJvm.Result result = new AgentJvm(jdk).withoutAgent().exportingTo(receiver, name)
+                        .arg("-Djdk.attach.allowAttachSelf=true").arg("-Xlog:class+load=info:file=" + classLog)
+                        .run(SelfAttach.class, AgentJvm.agentJar().toAbsolutePath().toString(),
+                                "cache.dir=" + cache + ",debug=true");
+                List<ReceivedSpan> spans = receiver.await(s -> s.size() >= 2, Duration.ofSeconds(10));
+                String why = result.explain(spans);
+                assertEquals(0, result.exitCode(), why);
+                // Observed after the attach: the loaded classes were retransformed.
+                assertVerdict(spans, ScenarioLine.of(result, "linger_reset"), "peer_rst", why);
+                boolean warm = name.equals("attach-warm");
+                assertTrue(result.output().contains("sockwatch: instrumented sun.nio.ch.NioSocketImpl (retransformed) "
+                        + (warm ? "from the cache" : "by Byte Buddy")), why);
+                assertEquals(!warm, Files.readAllLines(classLog).stream().anyMatch(l -> l.contains(BYTE_BUDDY)),
+                        "Byte Buddy loaded on the cold attach only" + why);
+            }
+        }
     }
 
     @ParameterizedTest(name = "JDK {0}")
