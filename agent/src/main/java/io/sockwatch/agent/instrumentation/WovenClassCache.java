@@ -19,8 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -36,20 +34,21 @@ import java.util.zip.CRC32C;
  * Woven class files kept between runs in a directory of the user's own, so that a JVM whose target classes were woven
  * before defines them without loading Byte Buddy (about a thousand classes and half a second of start-up).
  *
- * <p>An entry is found by a key over everything its weaving depends on: the original class file, the class files of
+ * <p>An entry is found by a key of everything its weaving depends on: the original class file, the class files of
  * the classes it stands or falls with, the agent's weaving (its advice and rows, and Byte Buddy's version, digested at
- * build time), and the JDK build. An entry holds its key and a fingerprint of the woven bytes (length, two CRCs);
- * any mismatch, any truncation, and it is discarded. A directory or an entry that another user owns or could write is never read.
- * Nothing here throws: every failure means "not cached", and Byte Buddy weaves the class as without a cache.
+ * build time), and the JDK build. An entry holds its whole key and a fingerprint of the woven bytes (length, two
+ * CRCs); any mismatch, any truncation, and it is discarded. A directory or an entry that another user owns or could
+ * write is never read: that, not a hash, is what keeps others' bytes out. Nothing here throws: every failure means "not cached", and Byte Buddy weaves the class as without a cache.
  */
 public final class WovenClassCache {
 
     private static final int MAGIC = 0x53574343; // "SWCC"
-    private static final int FORMAT = 1;
-    private static final int KEY_BYTES = 32;
+    private static final int FORMAT = 2;
     /** A class file's length, CRC-32 and CRC-32C. */
     private static final int FINGERPRINT_BYTES = 12;
-    private static final int HEADER_BYTES = 4 + 4 + KEY_BYTES + FINGERPRINT_BYTES;
+    private static final int HEADER_BYTES = 4 + 4 + 4 + FINGERPRINT_BYTES;
+    /** Longer than any key: a context, a class name and a few fingerprints. */
+    private static final int MAX_KEY_BYTES = 64 * 1024;
     /** Larger than any class sockwatch weaves; a bigger file is not one of ours. */
     private static final int MAX_CLASS_BYTES = 4 << 20;
     private static final String SUFFIX = ".woven";
@@ -105,9 +104,7 @@ public final class WovenClassCache {
                         + " directory of your own, or none");
                 return null;
             }
-            // That they exist, and their classes are loaded before any transformation needs them.
-            sha256();
-            fingerprint(new byte[1]);
+            fingerprint(new byte[1]); // its classes loaded before any transformation needs them
             return new WovenClassCache(dir, context, owner, debug);
         } catch (IOException | RuntimeException e) {
             debug.accept("sockwatch: no cache of woven classes in " + dir + " (" + e + ")");
@@ -134,22 +131,23 @@ public final class WovenClassCache {
     }
 
     /**
-     * The key of a class: its name and class file, and the class files of the classes it stands or falls with (null
-     * for one that is missing), under this cache's context. Class files enter by their fingerprint (length and two
-     * CRCs, cheap even before the JIT has compiled anything: a SHA-256 over every class file cost the first class
-     * loaded about 30 ms), the rest by SHA-256.
+     * The key of a class: this cache's context, its name, and the fingerprints of its class file and of the class files
+     * of the classes it stands or falls with (null for one that is missing). An entry holds its whole key and is used
+     * only if it is exactly this one; the file name is a digest of it. Class files enter by their fingerprint (length
+     * and two CRCs): cheap from the first class, where a SHA-256 cost the first class loaded (java.net.Socket, on the
+     * application's thread) 30 ms in the interpreter and the first digest alone 6 to 13 ms.
      */
     byte[] key(String className, byte[] classFile, List<byte[]> related) {
-        MessageDigest sha = sha256();
-        sha.update(context);
-        sha.update((byte) 0);
-        sha.update(className.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-        sha.update(fingerprint(classFile));
+        ByteArrayOutputStream key = new ByteArrayOutputStream(256);
+        key.writeBytes(context);
+        key.write(0);
+        key.writeBytes(className.getBytes(StandardCharsets.UTF_8));
+        key.write(0);
+        key.writeBytes(fingerprint(classFile));
         for (byte[] r : related) {
-            sha.update(fingerprint(r));
+            key.writeBytes(fingerprint(r));
         }
-        return sha.digest();
+        return key.toByteArray();
     }
 
     /** Length, CRC-32 and CRC-32C: two independent checks, 64 bits besides the length; all zero for no file. */
@@ -167,12 +165,12 @@ public final class WovenClassCache {
 
     /** The woven class file stored under {@code key}, or null; an entry that does not check out is deleted. */
     byte[] load(byte[] key) {
-        Path file = dir.resolve(name(key));
+        Path file = dir.resolve(fileName(key));
         try {
             PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
-            if (!attributes.isRegularFile() || !ownedBy(owner, file, attributes)
-                    || writableByOthers(attributes) || attributes.size() > HEADER_BYTES + MAX_CLASS_BYTES) {
+            if (!attributes.isRegularFile() || !ownedBy(owner, file, attributes) || writableByOthers(attributes)
+                    || attributes.size() > HEADER_BYTES + MAX_KEY_BYTES + MAX_CLASS_BYTES) {
                 debug.accept("sockwatch: ignoring cache entry " + file + ": not a file of " + owner + "'s alone");
                 return null;
             }
@@ -207,6 +205,7 @@ public final class WovenClassCache {
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
+            out.writeInt(key.length);
             out.write(key);
             out.write(fingerprint(woven));
             out.write(woven);
@@ -214,7 +213,7 @@ public final class WovenClassCache {
             try (OutputStream file = new FileOutputStream(tmp.toFile())) { // not interruptible, as above
                 bytes.writeTo(file);
             }
-            Files.move(tmp, dir.resolve(name(key)), StandardCopyOption.ATOMIC_MOVE,
+            Files.move(tmp, dir.resolve(fileName(key)), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
             prune();
@@ -268,7 +267,11 @@ public final class WovenClassCache {
         if (in.getInt() != MAGIC || in.getInt() != FORMAT) {
             return null;
         }
-        byte[] storedKey = new byte[KEY_BYTES];
+        int keyLength = in.getInt();
+        if (keyLength != key.length || in.remaining() < keyLength + FINGERPRINT_BYTES) {
+            return null;
+        }
+        byte[] storedKey = new byte[keyLength];
         byte[] fingerprint = new byte[FINGERPRINT_BYTES];
         in.get(storedKey).get(fingerprint);
         if (!Arrays.equals(storedKey, key)) {
@@ -279,20 +282,13 @@ public final class WovenClassCache {
         return Arrays.equals(fingerprint, fingerprint(woven)) ? woven : null;
     }
 
-    private static String name(byte[] key) {
-        StringBuilder s = new StringBuilder(key.length * 2 + SUFFIX.length());
-        for (byte b : key) {
+    /** The entry's file name: the key's fingerprint, in hex. Two keys may share it; the entry says whose it is. */
+    static String fileName(byte[] key) {
+        StringBuilder s = new StringBuilder(FINGERPRINT_BYTES * 2 + SUFFIX.length());
+        for (byte b : fingerprint(key)) {
             s.append(Character.forDigit((b >>> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
         }
         return s.append(SUFFIX).toString();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e); // checked in open()
-        }
     }
 
     /** Reads a class file for a key; null when it cannot be read. */

@@ -238,10 +238,7 @@ class WovenClassCacheTest {
     }
 
     private static String hex(byte[] key) {
-        StringBuilder s = new StringBuilder();
-        for (byte b : key) {
-            s.append(String.format("%02x", b));
-        }
-        return s.toString();
+        String name = WovenClassCache.fileName(key);
+        return name.substring(0, name.length() - ".woven".length());
     }
 }
