@@ -78,7 +78,8 @@ public final class WovenClassCache {
      * {@code warn}; I/O errors only a debug line.
      *
      * @param context what besides the class files decides the weaving: the agent's weaving id and the JDK build
-     * @param owner   the user the directory and its entries must belong to ({@code user.name})
+     * @param owner   the user the directory and its entries must belong to: {@code user.name}, or the uid of a user
+     *                the system has no name for
      */
     public static WovenClassCache open(Path dir, String context, String owner, Consumer<String> warn,
                                        Consumer<String> debug) {
