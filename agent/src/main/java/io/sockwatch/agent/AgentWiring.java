@@ -34,6 +34,8 @@ final class AgentWiring {
 
     /** The digest of what shapes the woven classes, written by the build (agent/pom.xml, weaving-id). */
     private static final String WEAVING_ID = "io/sockwatch/agent/weaving.id";
+    /** How long the close-path warm-up waits at most for OpenTelemetry's start (it never waits without an exporter). */
+    private static final long WARM_UP_WAIT_MILLIS = 2_000;
 
     private AgentWiring() {
     }
@@ -90,12 +92,14 @@ final class AgentWiring {
         AgentInstaller.Installed installed = AgentInstaller.install(inst, tracker, wovenClassCache(config),
                 config.debug());
         List<String> apis = installed.apis();
-        // Once the inspectors are registered: its warm-up rehearses a close with each of them. Then a second look at
-        // the loaded classes finds one the export thread was loading while the transformer was installed.
+        // A second look at the loaded classes finds one the export thread was loading while the transformer was
+        // installed. Then, once the inspectors are registered, the warm-up rehearses a close with each of them; but
+        // only once OpenTelemetry has started: both are CPU, and a short program's exit waits for the latter (55 ms
+        // of its startup on 2 cores), while a program that ends before has no close to warm up for.
         tracker.start(() -> {
-            PeerStatePoll.warmUp();
             installed.retransformMissed();
-        }, WarmUpSockets::unconnected);
+            pipeline.awaitStarted(WARM_UP_WAIT_MILLIS);
+        }, PeerStatePoll::warmUp, WarmUpSockets::unconnected);
         long t2 = System.nanoTime();
         if (config.debug()) {
             System.err.println("sockwatch " + version + ": observing " + apis + ", spans=" + config.spans()
