@@ -37,7 +37,7 @@ class AgentBehaviourIT {
             "sockwatch.close.callsite", "sockwatch.close.callsite.depth", "sockwatch.close.grace",
             "sockwatch.close.peer_check", "sockwatch.reuse.idle_threshold", "sockwatch.open.callsite",
             "sockwatch.exclude.peers", "sockwatch.queue.size", "sockwatch.metrics.max_peer_sets",
-            "sockwatch.exit.timeout", "sockwatch.debug"));
+            "sockwatch.exit.timeout", "sockwatch.cache.dir", "sockwatch.debug"));
 
     private OtlpReceiver receiver;
 

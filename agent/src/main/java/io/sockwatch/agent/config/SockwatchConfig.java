@@ -1,8 +1,9 @@
 package io.sockwatch.agent.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * sockwatch's own settings, read once at startup.
@@ -52,6 +53,7 @@ public final class SockwatchConfig {
     static final String QUEUE = "sockwatch.queue.size";
     static final String METRICS_PEER_SETS = "sockwatch.metrics.max_peer_sets";
     static final String EXIT_TIMEOUT = "sockwatch.exit.timeout";
+    static final String CACHE_DIR = "sockwatch.cache.dir";
     static final String DEBUG = "sockwatch.debug";
 
     /** What a setting accepts, and what applies when it is not set or cannot be used. */
@@ -80,6 +82,8 @@ public final class SockwatchConfig {
         keys.put(METRICS_PEER_SETS, new Setting("a whole number from 1 to 100000",
                 String.valueOf(DEFAULT_METRICS_PEER_SETS)));
         keys.put(EXIT_TIMEOUT, new Setting("a duration from 0 to 60s, such as 800ms or 5s", "800ms"));
+        keys.put(CACHE_DIR, new Setting("an absolute directory path, or none to turn the cache off",
+                "$XDG_CACHE_HOME/sockwatch, else ~/.cache/sockwatch"));
         keys.put(DEBUG, new Setting("true or false", "false"));
         return Collections.unmodifiableMap(keys);
     }
@@ -96,10 +100,11 @@ public final class SockwatchConfig {
     private final int queueSize;
     private final Duration exitTimeout;
     private final int metricsPeerSets;
+    private final Path cacheDir;
     private final boolean debug;
     private final Map<String, String> otelArguments;
 
-    private SockwatchConfig(Lookup lookup) {
+    private SockwatchConfig(Lookup lookup, Properties props, Map<String, String> env) {
         this.enabled = lookup.bool(ENABLED, true);
         this.spans = lookup.choice(SPANS, SpanMode.class, SpanMode.ALL);
         this.closeCallSite = lookup.bool(CALLSITE, true);
@@ -112,6 +117,7 @@ public final class SockwatchConfig {
         this.queueSize = lookup.integer(QUEUE, DEFAULT_QUEUE_SIZE, 1, 1_000_000);
         this.metricsPeerSets = lookup.integer(METRICS_PEER_SETS, DEFAULT_METRICS_PEER_SETS, 1, 100_000);
         this.exitTimeout = lookup.duration(EXIT_TIMEOUT, Duration.ofMillis(800), Duration.ofSeconds(60));
+        this.cacheDir = lookup.directory(CACHE_DIR, defaultCacheDir(props, env));
         this.debug = lookup.bool(DEBUG, false);
         this.otelArguments = lookup.otelArguments();
         lookup.reportUnknownKeys();
@@ -122,7 +128,8 @@ public final class SockwatchConfig {
      */
     public static SockwatchConfig load(String agentArgs, Properties systemProperties, Map<String, String> env,
                                        Consumer<String> warn) {
-        return new SockwatchConfig(new Lookup(AgentArguments.parse(agentArgs, warn), systemProperties, env, warn));
+        return new SockwatchConfig(new Lookup(AgentArguments.parse(agentArgs, warn), systemProperties, env, warn),
+                systemProperties, env);
     }
 
     public boolean enabled() {
@@ -179,6 +186,21 @@ public final class SockwatchConfig {
     /** The cardinality cap of the metrics: distinct attribute sets with a peer per group of instruments. */
     public int metricsPeerSets() {
         return metricsPeerSets;
+    }
+
+    /** Where woven classes are kept between runs; null: not kept (woven anew by Byte Buddy at every start). */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
+    /** The user's own cache: {@code $XDG_CACHE_HOME} when it is absolute (the XDG rule), else {@code ~/.cache}. */
+    static Path defaultCacheDir(Properties props, Map<String, String> env) {
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg.trim()).isAbsolute()) {
+            return Path.of(xdg.trim(), "sockwatch");
+        }
+        String home = props.getProperty("user.home");
+        return home == null || home.isBlank() || home.equals("?") ? null : Path.of(home, ".cache", "sockwatch");
     }
 
     public boolean debug() {
@@ -304,24 +326,48 @@ public final class SockwatchConfig {
             return d;
         }
 
+        /** An absolute path; {@code none} for no directory at all. */
+        Path directory(String key, Path defaultValue) {
+            String v = value(key);
+            if (v == null) {
+                return defaultValue;
+            }
+            if (v.equalsIgnoreCase("none")) {
+                return null;
+            }
+            try {
+                Path p = Path.of(v);
+                if (p.isAbsolute()) {
+                    return p.normalize();
+                }
+            } catch (InvalidPathException ignored) {
+                // reported below
+            }
+            bad(key, v);
+            return defaultValue;
+        }
+
         List<String> list(String key) {
             String v = value(key);
             if (v == null) {
                 return List.of();
             }
-            return Arrays.stream(v.split("[,;]"))
-                    .map(String::trim)
-                    .filter(s -> !s.isEmpty())
-                    .collect(Collectors.toUnmodifiableList());
+            List<String> entries = new ArrayList<>();
+            for (String entry : v.split("[,;]")) {
+                if (!entry.isBlank()) {
+                    entries.add(entry.trim());
+                }
+            }
+            return List.copyOf(entries);
         }
 
         Map<String, String> otelArguments() {
             Map<String, String> otel = new LinkedHashMap<>();
-            args.forEach((k, v) -> {
-                if (k.startsWith("otel.")) {
-                    otel.put(k, v);
+            for (Map.Entry<String, String> e : args.entrySet()) {
+                if (e.getKey().startsWith("otel.")) {
+                    otel.put(e.getKey(), e.getValue());
                 }
-            });
+            }
             return Map.copyOf(otel);
         }
 
@@ -330,21 +376,31 @@ public final class SockwatchConfig {
          * sorted), with the known key it most likely meant.
          */
         void reportUnknownKeys() {
+            // Plain loops, no streams or lambdas: this runs at every start, before the application's main.
             List<String> unknown = new ArrayList<>();
-            props.stringPropertyNames().stream()
-                    .filter(k -> k.startsWith("sockwatch.") && !KNOWN.containsKey(k) && !k.startsWith("sockwatch.it."))
-                    .sorted()
-                    .forEach(k -> unknown.add("-D" + k + didYouMean(k, KNOWN.keySet(), "-D")));
-            args.keySet().stream()
-                    .filter(k -> !k.startsWith("otel.") && !KNOWN.containsKey(k))
-                    .sorted()
-                    .forEach(k -> unknown.add("agent argument " + shortName(k)
-                            + didYouMean(shortName(k), KNOWN.keySet().stream().map(Lookup::shortName).toList(), "")));
-            List<String> knownEnv = KNOWN.keySet().stream().map(SockwatchConfig::envName).toList();
-            env.keySet().stream()
-                    .filter(n -> n.startsWith("SOCKWATCH_") && !knownEnv.contains(n) && !n.startsWith("SOCKWATCH_IT_"))
-                    .sorted()
-                    .forEach(n -> unknown.add(n + didYouMean(n, knownEnv, "")));
+            for (String k : new TreeSet<>(props.stringPropertyNames())) {
+                if (k.startsWith("sockwatch.") && !KNOWN.containsKey(k) && !k.startsWith("sockwatch.it.")) {
+                    unknown.add("-D" + k + didYouMean(k, KNOWN.keySet(), "-D"));
+                }
+            }
+            for (String k : new TreeSet<>(args.keySet())) {
+                if (!k.startsWith("otel.") && !KNOWN.containsKey(k)) {
+                    List<String> shortNames = new ArrayList<>();
+                    for (String known : KNOWN.keySet()) {
+                        shortNames.add(shortName(known));
+                    }
+                    unknown.add("agent argument " + shortName(k) + didYouMean(shortName(k), shortNames, ""));
+                }
+            }
+            List<String> knownEnv = new ArrayList<>();
+            for (String known : KNOWN.keySet()) {
+                knownEnv.add(envName(known));
+            }
+            for (String n : new TreeSet<>(env.keySet())) {
+                if (n.startsWith("SOCKWATCH_") && !knownEnv.contains(n) && !n.startsWith("SOCKWATCH_IT_")) {
+                    unknown.add(n + didYouMean(n, knownEnv, ""));
+                }
+            }
             if (!unknown.isEmpty()) {
                 warn.accept("sockwatch: ignoring unknown setting" + (unknown.size() > 1 ? "s " : " ")
                         + String.join(", ", unknown) + "; known settings: " + String.join(", ", KNOWN.keySet()));

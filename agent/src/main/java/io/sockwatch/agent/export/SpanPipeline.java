@@ -49,6 +49,7 @@ public final class SpanPipeline implements ConnectionListener {
     private final Thread worker;
     private volatile boolean stopping;
     private volatile boolean started;
+    private volatile boolean launched;
     private volatile long deadlineNanos;
     private volatile SpanDelivery delivery;
     private volatile Telemetry telemetry;
@@ -84,7 +85,24 @@ public final class SpanPipeline implements ConnectionListener {
     }
 
     public void start() {
+        launched = true;
         worker.start();
+    }
+
+    /**
+     * Waits until OpenTelemetry has started on the export thread (or failed to), at most {@code maxMillis}; at once if
+     * the pipeline was never started. An interrupt ends the wait, and stays set.
+     */
+    public void awaitStarted(long maxMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        while (launched && !started && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     @Override

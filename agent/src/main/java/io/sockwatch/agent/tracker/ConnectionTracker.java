@@ -64,8 +64,21 @@ public final class ConnectionTracker implements SocketSignals {
      * kernel calls the inspectors make). Call it once the inspectors are registered.
      */
     public void start(Runnable instrumentationWarmUp, java.util.function.Supplier<Object[]> samples) {
+        start(() -> { }, instrumentationWarmUp, samples);
+    }
+
+    /**
+     * @param beforeWarmUp runs first on the lifecycle thread, and may wait: the warm-up follows only if the tracker
+     *                     is not stopping by then (a program that ended first has no close to warm up for)
+     */
+    public void start(Runnable beforeWarmUp, Runnable instrumentationWarmUp,
+                      java.util.function.Supplier<Object[]> samples) {
         CoarseClock.start();
         ender.start(() -> {
+            beforeWarmUp.run();
+            if (ender.isStopped()) {
+                return;
+            }
             connections.warmUp();
             inspectors.warmUp(samples.get());
             instrumentationWarmUp.run();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +92,7 @@ class SockwatchConfigTest {
                 + "sockwatch.close.callsite, sockwatch.close.callsite.depth, sockwatch.close.grace, "
                 + "sockwatch.close.peer_check, sockwatch.reuse.idle_threshold, sockwatch.open.callsite, "
                 + "sockwatch.exclude.peers, sockwatch.queue.size, sockwatch.metrics.max_peer_sets, "
-                + "sockwatch.exit.timeout, sockwatch.debug"), "known keys in the README's order: " + warnings.get(0));
+                + "sockwatch.exit.timeout, sockwatch.cache.dir, sockwatch.debug"), "known keys in the README's order: " + warnings.get(0));
     }
 
     @Test
@@ -123,7 +124,7 @@ class SockwatchConfigTest {
 
     @Test
     void theDefaultsNamedInMessagesAreTheDefaultsThatApply() {
-        SockwatchConfig c = load(null, Map.of(), Map.of());
+        SockwatchConfig c = load(null, Map.of("user.home", "/home/someone"), Map.of());
         Map<String, String> actual = Map.ofEntries(
                 Map.entry(SockwatchConfig.ENABLED, String.valueOf(c.enabled())),
                 Map.entry(SockwatchConfig.SPANS, c.spans().name().toLowerCase(java.util.Locale.ROOT)),
@@ -137,9 +138,32 @@ class SockwatchConfigTest {
                 Map.entry(SockwatchConfig.QUEUE, String.valueOf(c.queueSize())),
                 Map.entry(SockwatchConfig.METRICS_PEER_SETS, String.valueOf(c.metricsPeerSets())),
                 Map.entry(SockwatchConfig.EXIT_TIMEOUT, Durations.format(c.exitTimeout())),
+                Map.entry(SockwatchConfig.CACHE_DIR, c.cacheDir().equals(Path.of("/home/someone/.cache/sockwatch"))
+                        ? "$XDG_CACHE_HOME/sockwatch, else ~/.cache/sockwatch" : String.valueOf(c.cacheDir())),
                 Map.entry(SockwatchConfig.DEBUG, String.valueOf(c.debug())));
         assertEquals(SockwatchConfig.KNOWN.keySet(), actual.keySet(), "every setting is compared");
         actual.forEach((key, value) -> assertEquals(value, SockwatchConfig.KNOWN.get(key).byDefault(), key));
+    }
+
+    @Test
+    void theCacheIsTheUsersOwnOrNamedOrNone() {
+        Map<String, String> home = Map.of("user.home", "/home/someone");
+        assertEquals(Path.of("/home/someone/.cache/sockwatch"), load(null, home, Map.of()).cacheDir());
+        assertEquals(Path.of("/xdg/cache/sockwatch"),
+                load(null, home, Map.of("XDG_CACHE_HOME", "/xdg/cache")).cacheDir());
+        // The XDG rule: a relative $XDG_CACHE_HOME is ignored.
+        assertEquals(Path.of("/home/someone/.cache/sockwatch"),
+                load(null, home, Map.of("XDG_CACHE_HOME", "relative")).cacheDir());
+        assertEquals(null, load(null, Map.of(), Map.of()).cacheDir(), "no home, no cache");
+        assertEquals(Path.of("/srv/cache"), load("cache.dir=/srv/cache", home, Map.of()).cacheDir());
+        assertEquals(null, load(null, Map.of("user.home", "/h", "sockwatch.cache.dir", "none"), Map.of()).cacheDir());
+        assertEquals(null, load(null, home, Map.of("SOCKWATCH_CACHE_DIR", "NONE")).cacheDir());
+        assertEquals(List.of(), warnings);
+
+        assertEquals(Path.of("/home/someone/.cache/sockwatch"),
+                load(null, Map.of("user.home", "/home/someone", "sockwatch.cache.dir", "cache"), Map.of()).cacheDir());
+        assertEquals(List.of("sockwatch: ignoring sockwatch.cache.dir=cache: expected an absolute directory path, "
+                + "or none to turn the cache off; using $XDG_CACHE_HOME/sockwatch, else ~/.cache/sockwatch"), warnings);
     }
 
     @Test

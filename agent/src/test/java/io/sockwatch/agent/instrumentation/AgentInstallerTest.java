@@ -28,7 +28,7 @@ class AgentInstallerTest {
                     continue;
                 }
                 assertTrue(resolution.isResolved(), type.typeName());
-                assertEquals(List.of(), AgentInstaller.missing(module, type, resolution.resolve()), type.typeName());
+                assertEquals(List.of(), ByteBuddyWeaver.missing(module, type, resolution.resolve()), type.typeName());
             }
         }
     }
@@ -74,7 +74,7 @@ class AgentInstallerTest {
         assertTrue(netty.isOptional(), "only applications with Netty have them");
         for (TypeInstrumentation type : netty.types()) {
             assertTrue(type.relocatable(), type.typeName());
-            assertFalse(type.typeMatcher().matches(TypeDescription.ForLoadedType.of(Object.class)));
+            assertFalse(RowMatchers.typeMatcher(type).matches(TypeDescription.ForLoadedType.of(Object.class)));
             assertEquals("io.grpc.netty.shaded.", type.prefixOf("io.grpc.netty.shaded." + type.typeName()));
         }
     }
@@ -87,18 +87,18 @@ class AgentInstallerTest {
         SocketModule netty = AgentInstaller.modules().stream().filter(m -> m.api().startsWith("netty."))
                 .findFirst().orElseThrow();
         for (TypeInstrumentation type : netty.types()) {
-            assertEquals(List.of(), AgentInstaller.missing(netty, type, pool.describe(type.typeName()).resolve(),
+            assertEquals(List.of(), ByteBuddyWeaver.missing(netty, type, pool.describe(type.typeName()).resolve(),
                     loader), type.typeName());
             // grpc-netty-shaded (also on the test class path): matched, and its core found under the same prefix.
             TypeDescription shaded = pool.describe("io.grpc.netty.shaded." + type.typeName()).resolve();
-            assertTrue(type.typeMatcher().matches(shaded), shaded.getName());
-            assertEquals(List.of(), AgentInstaller.missing(netty, type, shaded, loader), shaded.getName());
+            assertTrue(RowMatchers.typeMatcher(type).matches(shaded), shaded.getName());
+            assertEquals(List.of(), ByteBuddyWeaver.missing(netty, type, shaded, loader), shaded.getName());
         }
         // A copy whose partner its class loader cannot find under the same prefix is left alone, named.
         TypeInstrumentation socket = netty.core().get(0);
         TypeDescription shadedSocket = pool.describe("io.grpc.netty.shaded." + socket.typeName()).resolve();
         assertEquals(List.of("class io.grpc.netty.shaded.io.netty.channel.unix.FileDescriptor"),
-                AgentInstaller.missing(netty, socket, shadedSocket, new ClassLoader(null) { }));
+                ByteBuddyWeaver.missing(netty, socket, shadedSocket, new ClassLoader(null) { }));
     }
 
     @Test
@@ -113,11 +113,11 @@ class AgentInstallerTest {
         SocketModule module = module(List.of(gone, changed, fine), extra);
 
         assertEquals(List.of("class sun.nio.ch.NoSuchClass", "sun.nio.ch.Invoker.invokeUnchecked(int)"),
-                AgentInstaller.missing(module, fine, JDK.describe(fine.typeName()).resolve()));
+                ByteBuddyWeaver.missing(module, fine, JDK.describe(fine.typeName()).resolve()));
         assertEquals(List.of("gone()", "class sun.nio.ch.NoSuchClass", "sun.nio.ch.Invoker.invokeUnchecked(int)"),
-                AgentInstaller.missing(module, extra, JDK.describe(extra.typeName()).resolve()));
+                ByteBuddyWeaver.missing(module, extra, JDK.describe(extra.typeName()).resolve()));
         // The core does not stand or fall with the other classes.
-        assertEquals(List.of(), AgentInstaller.missing(module(List.of(fine), extra), fine,
+        assertEquals(List.of(), ByteBuddyWeaver.missing(module(List.of(fine), extra), fine,
                 JDK.describe(fine.typeName()).resolve()));
     }
 

@@ -43,7 +43,7 @@ public class RowValueTest {
                 advise(Announce.class, "connect").with(1),
                 advise(Announce.class, "read").with(2),
                 advise(Announce.class, "close"));
-        Class<?> woven = new ByteBuddy().redefine(Target.class).visit(type.advice("test.api")).make()
+        Class<?> woven = new ByteBuddy().redefine(Target.class).visit(RowMatchers.advice(type, "test.api")).make()
                 .load(new ClassLoader(getClass().getClassLoader()) { }, ClassLoadingStrategy.Default.CHILD_FIRST)
                 .getLoaded();
         Object target = woven.getConstructor().newInstance();

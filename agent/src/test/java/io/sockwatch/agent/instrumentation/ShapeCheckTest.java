@@ -46,7 +46,7 @@ class ShapeCheckTest {
                 advise(Object.class, "fail", Hidden.class.getName(), "java.lang.String", "boolean",
                         "java.lang.Throwable"))
                 .readingFields("flag");
-        assertEquals(List.of(), ok.missingFrom(SHAPE));
+        assertEquals(List.of(), RowMatchers.missingFrom(ok, SHAPE));
 
         TypeInstrumentation changed = TypeInstrumentation.of(Shape.class.getName(),
                 advise(Object.class, "read", "java.nio.ByteBuffer", "int", "int"),
@@ -55,17 +55,17 @@ class ShapeCheckTest {
                 advise(Object.class, "read", "java.nio.ByteBuffer[]", "int"))
                 .readingFields("flag", "gone");
         assertEquals(List.of("read(ByteBuffer,int,int)", "fail(Alert,String,boolean,Throwable)",
-                "read(ByteBuffer[],int)", "field gone"), changed.missingFrom(SHAPE));
+                "read(ByteBuffer[],int)", "field gone"), RowMatchers.missingFrom(changed, SHAPE));
     }
 
     @Test
     void theAdviceGoesExactlyWhereTheShapeCheckLooked() {
         AdvisedMethod scattering = advise(Object.class, "read", "java.nio.ByteBuffer[]", "int", "int");
-        List<String> matched = SHAPE.getDeclaredMethods().filter(scattering.matcher()).stream()
+        List<String> matched = SHAPE.getDeclaredMethods().filter(RowMatchers.matcher(scattering)).stream()
                 .map(MethodDescription::toString).toList();
         assertEquals(1, matched.size(), matched::toString);
         assertTrue(matched.get(0).contains("read(java.nio.ByteBuffer[],int,int)"), matched::toString);
-        assertFalse(SHAPE.getDeclaredMethods().filter(advise(Object.class, "read", "java.nio.ByteBuffer").matcher())
+        assertFalse(SHAPE.getDeclaredMethods().filter(RowMatchers.matcher(advise(Object.class, "read", "java.nio.ByteBuffer")))
                 .isEmpty());
     }
 }

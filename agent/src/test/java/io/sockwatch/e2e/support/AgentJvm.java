@@ -197,6 +197,11 @@ public final class AgentJvm {
             command.add("-javaagent:" + agentJar().toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
         }
         command.addAll(jvmArgs);
+        if (agent && jvmArgs.stream().noneMatch(a -> a.startsWith("-Dsockwatch.cache.dir="))) {
+            // The woven classes of the ITs stay in the build, not in the home of whoever runs them.
+            command.add("-Dsockwatch.cache.dir=" + Path.of(System.getProperty("sockwatch.it.cache",
+                    "target/it-woven-cache")).toAbsolutePath());
+        }
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classpath));
         command.add(main.getName());
