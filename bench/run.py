@@ -98,6 +98,10 @@ def raise_fd_limit():
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+# Per workload, the CPU per operation of the run just made (churn prints it), read right after each run_once.
+CPU = {}
+
+
 def run_once(java, jvm_args, workload):
     main = "NettyWorkloads" if workload.startswith("netty_") else "Workloads"
     cmd = ["/usr/bin/time", "-f", "MAXRSS %M", java, "-Xmx2g"] + jvm_args + [
@@ -112,6 +116,9 @@ def run_once(java, jvm_args, workload):
     if workload == "startup":
         return wall * 1000.0, rss
     m = re.search(r"RESULT \S+ ([\d.]+) (\S+)", out)
+    cpu = re.search(r"CPU \S+ ([\d.]+) ", out)
+    if cpu:
+        CPU.setdefault(workload, []).append(float(cpu.group(1)))
     return float(m.group(1)), rss
 
 
@@ -149,6 +156,7 @@ def main():
     names = list(all_modes)
     results = {}
     rss = {}
+    cpu = {}
     selected = [w for w in WORKLOADS if not args.only or w[0] in args.only]
     for workload, _, _, _ in selected:
         extra = {}
@@ -171,15 +179,18 @@ def main():
             rotated = order[r % len(order):] + order[:r % len(order)]  # alternate who goes first
             for mode in rotated:
                 print(f"  {workload} round {r + 1}/{args.rounds}: {mode}", flush=True)
+                CPU.pop(workload, None)
                 value, peak = run_once(java, workload_modes[mode], workload)
                 results.setdefault((workload, mode), []).append(value)
+                if workload in CPU:
+                    cpu.setdefault((workload, mode), []).append(CPU[workload][-1])
                 rss.setdefault((workload, mode), []).append(peak)
     jmh_rows = [] if args.no_jmh else jmh(java)
-    write_report(args, java, selected, results, rss, jmh_rows)
+    write_report(args, java, selected, results, rss, jmh_rows, cpu)
     server.shutdown()
 
 
-def write_report(args, java, selected, results, rss, jmh_rows):
+def write_report(args, java, selected, results, rss, jmh_rows, cpu=None):
     version = subprocess.run([java, "-version"], text=True, capture_output=True).stderr.splitlines()[0]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     lines = [
@@ -215,6 +226,17 @@ def write_report(args, java, selected, results, rss, jmh_rows):
             lines.append("")
             lines.append(f"Target for sockwatch: ratio ≤ {target}. Measured {ratio:.3f}: "
                          f"{'met' if ratio <= target else '**missed**'}.")
+        cpu_here = {m: v for (w, m), v in (cpu or {}).items() if w == workload}
+        if cpu_here and "no agent" in cpu_here:
+            cpu_base = statistics.median(cpu_here["no agent"])
+            lines += ["", "The same runs' CPU per connection, both ends, every thread of the process (the "
+                      "application's, the agent's, the JIT's), over the measured rounds:", "",
+                      "| mode | CPU µs/conn | ratio to no agent |", "|---|---|---|"]
+            for mode in modes_here:
+                if mode in cpu_here:
+                    vals = cpu_here[mode]
+                    lines.append(f"| {mode} | {statistics.median(vals):.1f} [{min(vals):.1f}, {max(vals):.1f}] | "
+                                 f"{statistics.median(vals) / cpu_base:.2f} |")
         lines.append("")
     if jmh_rows:
         lines += ["## JMH: the hot path", "",

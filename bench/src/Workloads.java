@@ -234,11 +234,18 @@ public final class Workloads {
         }
         double sum = 0;
         int rounds = Integer.getInteger("churn.rounds", 3);
+        // The process's CPU (every thread: the application's, the agent's, the JIT's) per connection: on a VM, the
+        // throughput of this thread ping-pong also depends on how fast sleeping threads are woken, which background
+        // threads change; the CPU spent does not.
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        long cpuBefore = os.getProcessCpuTime();
         for (int r = 0; r < rounds; r++) {
             double v = churnRound(4000);
             System.out.printf("round %.0f%n", v);
             sum += v;
         }
+        System.out.printf("CPU churn %.3f µs/conn%n", (os.getProcessCpuTime() - cpuBefore) / 1e3 / (rounds * 4000.0));
         result("churn", sum / rounds, "conn/s");
     }
 
