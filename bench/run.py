@@ -190,7 +190,7 @@ def main():
     server.shutdown()
 
 
-def write_report(args, java, selected, results, rss, jmh_rows, cpu=None):
+def write_report(args, java, selected, results, rss, jmh_rows, cpu_per_op=None):
     version = subprocess.run([java, "-version"], text=True, capture_output=True).stderr.splitlines()[0]
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     lines = [
@@ -226,7 +226,7 @@ def write_report(args, java, selected, results, rss, jmh_rows, cpu=None):
             lines.append("")
             lines.append(f"Target for sockwatch: ratio ≤ {target}. Measured {ratio:.3f}: "
                          f"{'met' if ratio <= target else '**missed**'}.")
-        cpu_here = {m: v for (w, m), v in (cpu or {}).items() if w == workload}
+        cpu_here = {m: v for (w, m), v in (cpu_per_op or {}).items() if w == workload}
         if cpu_here and "no agent" in cpu_here:
             cpu_base = statistics.median(cpu_here["no agent"])
             lines += ["", "The same runs' CPU per connection, both ends, every thread of the process (the "
