@@ -21,7 +21,6 @@ import io.sockwatch.agent.tracker.ConnectionEvent;
 import io.sockwatch.agent.tracker.ConnectionState;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.PeerFilter;
-import io.sockwatch.agent.tracker.SocketInspector;
 import io.sockwatch.agent.tracker.TestConnections;
 import io.sockwatch.agent.tracker.TrackerSettings;
 import java.net.Inet6Address;
@@ -59,11 +58,11 @@ class ConnectionSpanAttributesTest {
         // Call sites on close and open: the events then carry code.* attributes.
         tracker = new ConnectionTracker(new TrackerSettings(true, true, 3, 0, 64,
                 PeerFilter.parse(List.of(), new ArrayList<>()), false, Long.MAX_VALUE, false), ended::add);
-        tracker.registerInspector("v4", inspector(new InetSocketAddress(InetAddress.getLoopbackAddress(), 5432),
+        tracker.registerInspector("v4", TestConnections.fixedAddresses(new InetSocketAddress(InetAddress.getLoopbackAddress(), 5432),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000)));
-        tracker.registerInspector("v6", inspector(new InetSocketAddress(v6Loopback(), 443),
+        tracker.registerInspector("v6", TestConnections.fixedAddresses(new InetSocketAddress(v6Loopback(), 443),
                 new InetSocketAddress(v6Loopback(), 40001)));
-        tracker.registerInspector("unix", inspector(UnixDomainSocketAddress.of(Path.of("/tmp/sockwatch-test.sock")),
+        tracker.registerInspector("unix", TestConnections.fixedAddresses(UnixDomainSocketAddress.of(Path.of("/tmp/sockwatch-test.sock")),
                 UnixDomainSocketAddress.of("")));
         tracker.start(() -> { }, () -> new Object[0]);
         provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(new SpanExporter() {
@@ -97,25 +96,6 @@ class ConnectionSpanAttributesTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static SocketInspector inspector(SocketAddress peer, SocketAddress local) {
-        return new SocketInspector() {
-            @Override
-            public SocketAddress peer(Object socket) {
-                return peer;
-            }
-
-            @Override
-            public SocketAddress local(Object socket) {
-                return local;
-            }
-
-            @Override
-            public int threadsInIo(Object socket) {
-                return 0;
-            }
-        };
     }
 
     private ConnectionState client(String api, Object remote, Exception readFailure) throws Exception {

@@ -16,7 +16,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.sockwatch.agent.tracker.ConnectionState;
 import io.sockwatch.agent.tracker.ConnectionTracker;
 import io.sockwatch.agent.tracker.PeerFilter;
-import io.sockwatch.agent.tracker.SocketInspector;
+import io.sockwatch.agent.tracker.TestConnections;
 import io.sockwatch.agent.tracker.TrackerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -68,8 +68,8 @@ public class ExportPathBenchmark {
                 PeerFilter.parse(List.of(), new ArrayList<>()), false, Long.MAX_VALUE, false), ended::add);
         SocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
         SocketAddress client = new InetSocketAddress(InetAddress.getLoopbackAddress(), 41234);
-        tracker.registerInspector("client", inspector(server, client));
-        tracker.registerInspector("server", inspector(client, server));
+        tracker.registerInspector("client", TestConnections.fixedAddresses(server, client));
+        tracker.registerInspector("server", TestConnections.fixedAddresses(client, server));
         tracker.start(() -> { }, () -> new Object[0]);
         for (int i = 0; i < BATCH / 2; i++) {
             Object c = new Object();
@@ -132,25 +132,6 @@ public class ExportPathBenchmark {
         if (ended.size() != BATCH) {
             throw new IllegalStateException("ended " + ended.size());
         }
-    }
-
-    private static SocketInspector inspector(SocketAddress peer, SocketAddress local) {
-        return new SocketInspector() {
-            @Override
-            public SocketAddress peer(Object socket) {
-                return peer;
-            }
-
-            @Override
-            public SocketAddress local(Object socket) {
-                return local;
-            }
-
-            @Override
-            public int threadsInIo(Object socket) {
-                return 0;
-            }
-        };
     }
 
     @TearDown(Level.Trial)

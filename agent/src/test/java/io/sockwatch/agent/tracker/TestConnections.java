@@ -51,4 +51,24 @@ public final class TestConnections {
             c.addEvent(name, System.nanoTime(), attributes);
         }
     }
+
+    /** An inspector that finds the same two addresses on every socket, and no thread blocked in I/O. */
+    public static SocketInspector fixedAddresses(SocketAddress peer, SocketAddress local) {
+        return new SocketInspector() {
+            @Override
+            public SocketAddress peer(Object socket) {
+                return peer;
+            }
+
+            @Override
+            public SocketAddress local(Object socket) {
+                return local;
+            }
+
+            @Override
+            public int threadsInIo(Object socket) {
+                return 0;
+            }
+        };
+    }
 }
