@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.sdk.common.CompletableResultCode;
+
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
+
 import io.sockwatch.agent.classify.Origin;
 import io.sockwatch.agent.classify.Reason;
 import io.sockwatch.agent.classify.Verdict;
@@ -31,7 +31,7 @@ import java.net.SocketException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,23 +65,8 @@ class ConnectionSpanAttributesTest {
         tracker.registerInspector("unix", TestConnections.fixedAddresses(UnixDomainSocketAddress.of(Path.of("/tmp/sockwatch-test.sock")),
                 UnixDomainSocketAddress.of("")));
         tracker.start(() -> { }, () -> new Object[0]);
-        provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(new SpanExporter() {
-            @Override
-            public CompletableResultCode export(Collection<SpanData> spans) {
-                exported.addAll(spans);
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode flush() {
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode shutdown() {
-                return CompletableResultCode.ofSuccess();
-            }
-        })).build();
+        provider = SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(new CollectingSpanExporter(exported))).build();
     }
 
     @AfterEach
