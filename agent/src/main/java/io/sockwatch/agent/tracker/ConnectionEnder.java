@@ -114,15 +114,24 @@ final class ConnectionEnder {
         }
     }
 
-    /** Sockets the garbage collector found without close(): the JDK's cleaner has closed their descriptors. */
+    /**
+     * Sockets the garbage collector found: without close() they leaked (the JDK's cleaner has closed their
+     * descriptors). A socket closed and then dropped is collected as early as the next young collection, often inside
+     * its grace period: no leak, and no late signal can come from a socket nobody holds, so it ends now, at its close.
+     */
     private void endLeaked() {
-        for (ConnectionState leaked : table.collected()) {
+        for (ConnectionState collected : table.collected()) {
             long now = System.nanoTime();
-            synchronized (leaked) {
-                leaked.ending().onCollected();
-                leaked.addEvent("socket.leaked", now, Map.of());
+            long end = now;
+            synchronized (collected) {
+                if (collected.isClosedHere()) {
+                    end = collected.ending().closeNanos;
+                } else {
+                    collected.ending().onCollected();
+                    collected.addEvent("socket.leaked", now, Map.of());
+                }
             }
-            endNow(leaked, now);
+            endNow(collected, end);
         }
     }
 

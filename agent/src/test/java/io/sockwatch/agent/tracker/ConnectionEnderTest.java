@@ -181,6 +181,28 @@ class ConnectionEnderTest {
         assertEquals("sockwatch-lifecycle", h.thread());
     }
 
+    /**
+     * A socket the application closed and dropped is collected by the next young collection, often within its grace
+     * period: that is no leak, and nothing can signal on it any more.
+     */
+    @Test
+    void aClosedSocketCollectedInItsGracePeriodIsNoLeakAndEndsAtItsClose() throws Exception {
+        ender(60_000, 16);
+        ConnectionState state = closeNow(new Object()); // nothing else holds the socket
+        Handed h = null;
+        for (int i = 0; i < 100 && h == null; i++) {
+            System.gc();
+            h = ended.poll(50, TimeUnit.MILLISECONDS);
+        }
+        assertNotNull(h, "a collected socket kept its closed connection for the whole grace period");
+        assertSame(state, h.state());
+        assertEquals(new Verdict(Origin.LOCAL_CLOSE, Reason.CLOSE, Operation.CLOSE, null), verdict(h));
+        assertEquals(List.of(), state.events(), "a closed socket reported as leaked");
+        assertEquals(AgentClock.epochNanos(state.ending().closeNanos), state.endEpochNanos(), "ends at its close");
+        ender.shutdown();
+        assertNull(ended.poll(100, TimeUnit.MILLISECONDS), "handed on twice");
+    }
+
     @Test
     void atExitClosedConnectionsEndWithoutWaitingAndOpenOnesAreClosedByTheExit() throws Exception {
         ender(10_000, 16);
