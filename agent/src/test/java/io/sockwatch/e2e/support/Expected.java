@@ -175,6 +175,10 @@ public final class Expected {
         if (span.event("socket.use_after_close") != null && !"socket.use_after_close".equals(event)) {
             throw new AssertionError("unexpected use after close: " + where);
         }
+        if (closedByApplication && span.event("socket.leaked") != null) {
+            // The last scenario collects garbage while earlier ones' closed sockets wait out their grace period.
+            throw new AssertionError("a socket the program closed reported as leaked: " + where);
+        }
         ReceivedSpan.Event close = span.event("socket.close");
         if (!closedByApplication) {
             assertNull(close, "nothing closed it, yet a socket.close event: " + where);
