@@ -77,11 +77,13 @@ final class AgentWiring {
             pipeline.start();
         } // else nothing is ever exported: OpenTelemetry need not start at all, nor compete with the application
         ConnectionTracker tracker = new ConnectionTracker(
-                new TrackerSettings(config.closeCallSite(), config.openCallSite(), config.callSiteDepth(),
+                // Call sites are read by spans only: without any, no stack is walked.
+                new TrackerSettings(config.closeCallSite() && spans, config.openCallSite() && spans,
+                        config.callSiteDepth(),
                         config.closeGrace().toNanos(), config.queueSize(), excluded, config.closePeerCheck(),
                         config.reuseIdleThreshold().isZero() ? Long.MAX_VALUE : config.reuseIdleThreshold().toNanos(),
                         attached, Set.copyOf(Telemetry.servedPorts(System.getProperties(), System.getenv(),
-                                config.otelArguments()))),
+                                config.otelArguments())), config.spans() == SockwatchConfig.SpanMode.ERRORS),
                 pipeline, traces);
         SocketBridge.install(tracker);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(tracker, pipeline, ledger, config.exitTimeout(),

@@ -186,6 +186,33 @@ class AgentBehaviourIT {
         }
     }
 
+    /**
+     * With error spans only, the stack is walked at a close only when its verdict is an error by then (the clean
+     * closes of peer_fin write no span); the error spans keep where the program closed them.
+     */
+    @ParameterizedTest(name = "JDK {0}")
+    @MethodSource("jdks")
+    void errorsOnlyKeepTheCallSiteOfEveryErrorClose(Path jdk) throws Exception {
+        AgentJvm.Result result = new AgentJvm(jdk).exportingTo(receiver, "errors-callsite")
+                .agentArgs("spans=errors")
+                .run(SocketScenarios.class, "peer_fin", "linger_reset", "read_timeout");
+        List<ReceivedSpan> spans = awaitSpans(2);
+        String why = result.explain(spans);
+        assertEquals(0, result.exitCode(), why);
+        assertEquals(2, spans.size(), "the reset client and the timed-out client: " + why);
+        for (String reason : List.of("reset", "read_timeout")) {
+            ReceivedSpan span = spans.stream().filter(s -> reason.equals(s.string("socket.close.reason")))
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + reason + " span" + why));
+            assertEquals("ERROR", span.status(), why);
+            ReceivedSpan.Event close = span.event("socket.close");
+            assertNotNull(close, "the program closed it: " + why);
+            Object function = close.attributes().get("code.function.name");
+            assertNotNull(function, reason + ": where the program closed it: " + why);
+            assertTrue(function.toString().startsWith(SocketScenarios.class.getName()), reason + ": " + why);
+            assertNotNull(close.attributes().get("code.stacktrace"), why);
+        }
+    }
+
     @ParameterizedTest(name = "JDK {0}")
     @MethodSource("jdks")
     void attachingToARunningJvmRetransformsLoadedClasses(Path jdk) throws Exception {

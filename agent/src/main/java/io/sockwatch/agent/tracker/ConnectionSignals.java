@@ -276,22 +276,29 @@ final class ConnectionSignals {
                 inspectors.fillAddresses(state, socket); // last chance: the descriptor is still open
             }
             SocketInspector inspector = inspectors.of(state.api());
+            EndingStateMachine ending = state.ending();
+            boolean decidedBefore = ending.isDecided();
             // The stack walk first, the kernel's view of the peer last: the JDK's close (our FIN) follows within
-            // microseconds, so a peer FIN that arrives meanwhile is one the wire shows after ours.
-            Map<String, Object> attributes = events.onThisThread(settings.closeCallSite());
+            // microseconds, so a peer FIN that arrives meanwhile is one the wire shows after ours. With only error
+            // spans, the walk (most of a close's cost) waits until the verdict says the span will be written; an
+            // error verdict is decided by then, and no FIN can change it.
+            boolean callSiteNow = settings.closeCallSite()
+                    && (!settings.closeCallSiteOnErrors() || decidedBefore && state.statusErrorType() != null);
+            Map<String, Object> attributes = events.onThisThread(callSiteNow);
             int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
             boolean interrupted = (inspector == null || inspector.closesOnInterrupt())
                     && Thread.currentThread().isInterrupted()
                     || (inspector != null && inspector.closedByInterrupt(socket));
-            EndingStateMachine ending = state.ending();
             boolean timedOut = ending.progressAtTimeout == state.bytesRead + state.bytesWritten;
-            boolean decidedBefore = ending.isDecided();
             Object span = decidedBefore ? null : traces.currentSpan(); // before the kernel's view, which goes last
             peerCheck.beforeClose(state, socket, now, true);
             ending.onClose(threadsInIo, interrupted, timedOut);
             if (!decidedBefore && ending.isDecided()) {
                 // decided by the close itself, or by the kernel's view of the peer at close
                 state.endingDetected(span, now);
+            }
+            if (settings.closeCallSite() && !callSiteNow && state.statusErrorType() != null) {
+                events.addCallSite(attributes);
             }
             ending.closeNanos = now;
             if (threadsInIo > 0) {

@@ -37,6 +37,11 @@ final class EventAttributes {
         return attributes;
     }
 
+    /** Adds where the application called from to attributes made without it. */
+    void addCallSite(Map<String, Object> attributes) {
+        CallSite.addTo(attributes, callSiteDepth);
+    }
+
     /**
      * Walks the stack as a close does, enough times for the JIT to compile the walk: run at start on sockwatch's
      * own thread, so that the application's first close is as fast as its later ones and the agent does not widen

@@ -17,23 +17,25 @@ import java.util.Set;
  * @param adoptMidLife  attached to a running JVM: a socket first seen mid-life is tracked from then on
  * @param ownServerPorts ports sockwatch itself serves on (the Prometheus metrics endpoint): accepted connections on
  *                      them are never tracked
+ * @param closeCallSiteOnErrors only error verdicts are exported as spans ({@code sockwatch.spans=errors}): a close's
+ *                      call site is recorded only when its connection's verdict is an error by then
  */
 public record TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos,
                               int maxPending, PeerFilter excluded, boolean peerCheck, long reuseIdleNanos,
-                              boolean adoptMidLife, Set<Integer> ownServerPorts) {
+                              boolean adoptMidLife, Set<Integer> ownServerPorts, boolean closeCallSiteOnErrors) {
 
     /** Without a port of sockwatch's own. */
     public TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos,
                            int maxPending, PeerFilter excluded, boolean peerCheck, long reuseIdleNanos,
                            boolean adoptMidLife) {
         this(closeCallSite, openCallSite, callSiteDepth, graceNanos, maxPending, excluded, peerCheck, reuseIdleNanos,
-                adoptMidLife, Set.of());
+                adoptMidLife, Set.of(), false);
     }
 
     /** Without a port of sockwatch's own, the stale-reuse check or a runtime attach. */
     public TrackerSettings(boolean closeCallSite, boolean openCallSite, int callSiteDepth, long graceNanos,
                            int maxPending, PeerFilter excluded, boolean peerCheck) {
         this(closeCallSite, openCallSite, callSiteDepth, graceNanos, maxPending, excluded, peerCheck, Long.MAX_VALUE,
-                false, Set.of());
+                false, Set.of(), false);
     }
 }

@@ -22,6 +22,7 @@ import java.nio.channels.InterruptedByTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,8 @@ class ConnectionTrackerTest {
     private volatile PeerState kernelSays;
 
     private boolean openCallSite;
+    /** As with sockwatch.spans=errors: a close's call site only for an error verdict. */
+    private boolean callSiteOnErrors;
     /** Started by a runtime attach: sockets the tracker never saw open are taken up mid-life. */
     private boolean attached;
 
@@ -57,7 +60,7 @@ class ConnectionTrackerTest {
 
     private ConnectionTracker tracker(long graceMillis, PeerFilter excluded) {
         tracker = new ConnectionTracker(new TrackerSettings(true, openCallSite, 3, TimeUnit.MILLISECONDS.toNanos(graceMillis), 16,
-                excluded, true, REUSE_IDLE_NANOS, attached), ended::add);
+                excluded, true, REUSE_IDLE_NANOS, attached, Set.of(), callSiteOnErrors), ended::add);
         tracker.registerInspector(API, inspector);
         tracker.start(() -> { }, () -> new Object[0]);
         return tracker;
@@ -420,6 +423,55 @@ class ConnectionTrackerTest {
         t.read(socket, 3, null);
         t.closing(socket);
         assertVerdict(next(), Origin.LOCAL_CLOSE, Reason.CLOSE, "close");
+    }
+
+    /** With error spans only, the walk is skipped where no span will be written, and kept where one will. */
+    @Test
+    void withErrorSpansOnlyTheCloseOfACleanEndingWalksNoStack() throws Exception {
+        callSiteOnErrors = true;
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        t.read(socket, -1, null);
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_FIN, Reason.EOF, "read");
+        assertEquals(List.of("socket.eof", "socket.close"), names(s));
+        Map<String, Object> close = s.events().get(1).attributes();
+        assertNotNull(close.get("thread.name"));
+        assertNull(close.get("code.function.name"), "a call site for a span that is not written: " + close);
+    }
+
+    @Test
+    void withErrorSpansOnlyAResetFoundOnlyAtTheCloseRaisedNothingAndWalksNoStack() throws Exception {
+        callSiteOnErrors = true;
+        ConnectionTracker t = tracker(0);
+        Object socket = connected(t);
+        kernelSays = PeerState.RESET_RECEIVED;
+        t.closing(socket);
+        ConnectionState s = next();
+        assertVerdict(s, Origin.PEER_RST, Reason.RESET, "close");
+        assertNull(s.statusErrorType(), "UNSET in the contract: the application received no exception");
+        assertEquals(List.of("socket.peer_closed", "socket.close"), names(s));
+        assertNull(s.events().get(1).attributes().get("code.function.name"));
+    }
+
+    @Test
+    void withErrorSpansOnlyACloseAfterAResetOrATimeoutGetsTheCloseCallSite() throws Exception {
+        callSiteOnErrors = true;
+        ConnectionTracker t = tracker(0);
+        Object reset = connected(t);
+        t.read(reset, 0, new SocketException("Connection reset"));
+        t.closing(reset);
+        ConnectionState r = next();
+        assertVerdict(r, Origin.PEER_RST, Reason.RESET, "read");
+        assertNotNull(r.events().get(1).attributes().get("code.function.name"), "decided before the close: " + names(r));
+        Object timedOut = connected(t);
+        t.read(timedOut, 0, new SocketTimeoutException("Read timed out"));
+        t.closing(timedOut);
+        ConnectionState o = next();
+        assertVerdict(o, Origin.TIMEOUT, Reason.READ_TIMEOUT, "read");
+        Map<String, Object> close = o.events().get(o.events().size() - 1).attributes();
+        assertNotNull(close.get("code.function.name"), "decided by the close itself: " + names(o));
     }
 
     @Test
