@@ -5,7 +5,9 @@ import io.sockwatch.agent.instrumentation.Unsupported;
 import io.sockwatch.agent.tracker.PeerState;
 import io.sockwatch.agent.tracker.SocketInspector;
 import java.io.FileDescriptor;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -93,7 +95,28 @@ final class SocketImplInspector implements SocketInspector {
         return delegate.get(socket);
     }
 
-    /** Per implementation class: the handles of its reader and writer thread fields, or an empty array. */
+    /**
+     * {@code sun.nio.ch.Net.localInetAddress}: the address half of getsockname(2). {@code SO_BINDADDR} answers
+     * through {@code Net.localAddress}, which asks the kernel twice (the address, then the port, which
+     * {@code localport} already holds): one system call per connection saved, at every connect and accept.
+     */
+    private static final class LocalAddressCall {
+        static final MethodHandle LOCAL_INET_ADDRESS = handle();
+
+        private LocalAddressCall() {
+        }
+
+        private static MethodHandle handle() {
+            try {
+                Class<?> net = Class.forName("sun.nio.ch.Net", false, null);
+                return MethodHandles.privateLookupIn(net, MethodHandles.lookup()).findStatic(net,
+                        "localInetAddress", MethodType.methodType(InetAddress.class, FileDescriptor.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null; // SO_BINDADDR still answers, with one system call more
+            }
+        }
+    }
+
     /** NioSocketImpl's {@code state} and its value when connected (the same on JDK 17 and 25). */
     private static final class NioState {
         static final int ST_CONNECTED = 3;
@@ -152,6 +175,17 @@ final class SocketImplInspector implements SocketInspector {
         int port = (int) Fields.LOCALPORT.getVolatile((SocketImpl) socket);
         if (port <= 0) {
             return null;
+        }
+        // Asked at connect and accept, on the thread that owns the new socket, and at close before the JDK closes
+        // the descriptor: it is open and still this socket's.
+        MethodHandle localInetAddress = LocalAddressCall.LOCAL_INET_ADDRESS;
+        FileDescriptor fd = Fields.FD == null ? null : (FileDescriptor) Fields.FD.getVolatile(socket);
+        if (localInetAddress != null && fd != null && fd.valid()) {
+            try {
+                return new InetSocketAddress((InetAddress) localInetAddress.invokeExact(fd), port);
+            } catch (Throwable closedMeanwhile) {
+                return new InetSocketAddress(port); // the port is known, the address no longer
+            }
         }
         try {
             Object bound = ((SocketOptions) socket).getOption(SocketOptions.SO_BINDADDR);
