@@ -10,6 +10,24 @@ package io.sockwatch.agent.classify;
  */
 public record Verdict(Origin origin, Reason reason, Operation detectedBy, String errorType) {
 
+    /** The verdicts without an exception, made once each: a connection that ends quietly allocates none. */
+    private static final Verdict[][][] QUIET =
+            new Verdict[Origin.values().length][Reason.values().length][Operation.values().length];
+
+    /** The verdict for these values; a shared instance when no exception decided it. */
+    public static Verdict of(Origin origin, Reason reason, Operation detectedBy, String errorType) {
+        if (errorType != null) {
+            return new Verdict(origin, reason, detectedBy, errorType);
+        }
+        Verdict[] row = QUIET[origin.ordinal()][reason.ordinal()];
+        Verdict v = row[detectedBy.ordinal()];
+        if (v == null) {
+            v = new Verdict(origin, reason, detectedBy, null);
+            row[detectedBy.ordinal()] = v; // a race makes two equal records, one of which is kept: harmless
+        }
+        return v;
+    }
+
     /**
      * The span's {@code error.type} when its status is ERROR, or null for UNSET (contract v2): the application
      * received an exception because of the ending, other than one reporting our own close (the one that decided it,

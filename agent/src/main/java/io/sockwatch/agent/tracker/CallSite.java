@@ -55,6 +55,14 @@ final class CallSite {
 
     /** Adds the calling application frames, at most {@code depth} of them, to be described when read. */
     static void addTo(Map<String, Object> attributes, int depth) {
+        CallSite site = capture(depth);
+        if (site != null) {
+            attributes.put(KEY, site);
+        }
+    }
+
+    /** The calling application frames, at most {@code depth} of them; null when there is none. */
+    static CallSite capture(int depth) {
         StackWalker.StackFrame[] frames = WALKER.walk(s -> {
             StackWalker.StackFrame[] kept = new StackWalker.StackFrame[depth];
             int n = 0;
@@ -66,9 +74,7 @@ final class CallSite {
             }
             return n == depth ? kept : Arrays.copyOf(kept, n);
         });
-        if (frames.length > 0) {
-            attributes.put(KEY, new CallSite(frames));
-        }
+        return frames.length > 0 ? new CallSite(frames) : null;
     }
 
     /**

@@ -168,7 +168,8 @@ final class ConnectionOpenings {
             return;
         }
         SocketAddress local = inspector == null ? null : inspector.local(socket);
-        if (local instanceof InetSocketAddress own && settings.ownServerPorts().contains(own.getPort())) {
+        if (local instanceof InetSocketAddress own && !settings.ownServerPorts().isEmpty()
+                && settings.ownServerPorts().contains(own.getPort())) { // no boxing unless sockwatch serves a port
             return; // a scrape of sockwatch's own metrics endpoint
         }
         ConnectionState state = new ConnectionState(api, Role.SERVER, System.nanoTime(), null, 0);

@@ -251,7 +251,8 @@ final class ConnectionSignals {
             synchronized (rehearsal) {
                 peerCheck.beforeClose(rehearsal, rehearsal, now, true);
                 rehearsal.ending().onClose(0, false, false);
-                rehearsal.addEvent("socket.close", now, events.onThisThread(false));
+                rehearsal.addEvent("socket.close", now,
+                        EventAttributes.close(EventAttributes.threadName(Thread.currentThread()), null, 0));
             }
             rehearsal.statusErrorType();
             rehearsal.idleMillis();
@@ -284,7 +285,7 @@ final class ConnectionSignals {
             // error verdict is decided by then, and no FIN can change it.
             boolean callSiteNow = settings.closeCallSite()
                     && (!settings.closeCallSiteOnErrors() || decidedBefore && state.statusErrorType() != null);
-            Map<String, Object> attributes = events.onThisThread(callSiteNow);
+            CallSite site = callSiteNow ? events.callSite() : null;
             int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
             boolean interrupted = (inspector == null || inspector.closesOnInterrupt())
                     && Thread.currentThread().isInterrupted()
@@ -298,13 +299,11 @@ final class ConnectionSignals {
                 state.endingDetected(span, now);
             }
             if (settings.closeCallSite() && !callSiteNow && state.statusErrorType() != null) {
-                events.addCallSite(attributes);
+                site = events.callSite();
             }
             ending.closeNanos = now;
-            if (threadsInIo > 0) {
-                attributes.put("socket.close.threads_in_io", (long) threadsInIo);
-            }
-            state.addEvent("socket.close", now, attributes);
+            state.addEvent("socket.close", now,
+                    EventAttributes.close(EventAttributes.threadName(Thread.currentThread()), site, threadsInIo));
         }
         ender.closed(state, now);
     }

@@ -4,6 +4,7 @@ import io.sockwatch.agent.classify.Verdict;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -132,6 +133,11 @@ public final class ConnectionState {
     synchronized void setLocal(SocketAddress address) {
         localAddress = compact(address, true);
         localPort = address instanceof InetSocketAddress isa ? isa.getPort() : 0;
+    }
+
+    /** Whether either end is a Unix domain socket (no TCP state to name), asked without building an address. */
+    synchronized boolean isUnixDomain() {
+        return peerAddress instanceof UnixDomainSocketAddress || localAddress instanceof UnixDomainSocketAddress;
     }
 
     synchronized boolean hasLocal() {

@@ -49,7 +49,8 @@ final class ConnectionTable {
 
     /**
      * The state of {@code socket}, or null when it is not tracked. Lock-free and allocation-free. An array is
-     * never more than three quarters full, so every probe reaches an empty slot.
+     * never more than half full, tombstones included, so every probe reaches an empty slot, and soon: a probe
+     * dereferences each entry it passes, and a connection's connect and accept both probe for an absent socket.
      */
     ConnectionState get(Object socket) {
         if (socket == null) {
@@ -87,25 +88,36 @@ final class ConnectionTable {
         insert(socket, hash(socket), new Ref(socket, null, null));
     }
 
+    /**
+     * One probe from the socket's slot to the first empty one: it finds a previous entry of the same socket (replaced
+     * where it is) and the first tombstone on the way (reused), so a new socket costs one probe, not two.
+     */
     private void insert(Object socket, int h, Ref ref) {
         synchronized (writeLock) {
-            removeSocket(socket, h);
             AtomicReferenceArray<Ref> a = slots;
-            if ((size + tombstones + 1) * 4L > a.length() * 3L) {
+            if ((size + tombstones + 1) * 2L > a.length()) {
                 a = rebuild(a);
             }
             int mask = a.length() - 1;
-            for (int i = h & mask; ; i = (i + 1) & mask) {
-                Ref slot = a.get(i);
-                if (slot == null || slot == TOMBSTONE) {
-                    if (slot == TOMBSTONE) {
-                        tombstones--;
+            int free = -1;
+            int i = h & mask;
+            for (Ref slot; (slot = a.get(i)) != null; i = (i + 1) & mask) {
+                if (slot == TOMBSTONE) {
+                    if (free < 0) {
+                        free = i;
                     }
+                } else if (slot.get() == socket) {
+                    slot.clear();
                     a.set(i, ref);
-                    size++;
                     return;
                 }
             }
+            if (free >= 0) {
+                tombstones--;
+                i = free;
+            }
+            a.set(i, ref);
+            size++;
         }
     }
 
@@ -172,24 +184,6 @@ final class ConnectionTable {
         return result;
     }
 
-    private void removeSocket(Object socket, int h) {
-        AtomicReferenceArray<Ref> a = slots;
-        int mask = a.length() - 1;
-        for (int i = h & mask; ; i = (i + 1) & mask) {
-            Ref ref = a.get(i);
-            if (ref == null) {
-                return;
-            }
-            if (ref.get() == socket) {
-                ref.clear();
-                a.set(i, TOMBSTONE);
-                size--;
-                tombstones++;
-                return;
-            }
-        }
-    }
-
     /**
      * Replaces {@code ref}, the entry of a tracked state, by a tombstone; readers probing past it still reach what
      * lies beyond.
@@ -213,12 +207,12 @@ final class ConnectionTable {
 
     /**
      * Copies the live entries (including those whose socket was collected but not yet reported) into a new array,
-     * twice as large when they fill more than three eighths of the old one, and publishes it. The old array is
+     * twice as large as often as they would fill more than a quarter of it, and publishes it. The old array is
      * never written again, so a reader still probing it sees a consistent, if slightly stale, table.
      */
     private AtomicReferenceArray<Ref> rebuild(AtomicReferenceArray<Ref> old) {
         int capacity = old.length();
-        while ((size + 1) * 8L > capacity * 3L) {
+        while ((size + 1) * 4L > capacity) {
             capacity *= 2;
         }
         AtomicReferenceArray<Ref> grown = new AtomicReferenceArray<>(capacity);

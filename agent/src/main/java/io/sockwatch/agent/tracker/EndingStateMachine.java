@@ -189,7 +189,7 @@ final class EndingStateMachine {
     Effect onPeerClosedTls() {
         if (verdict != null && verdict.origin() == Origin.PEER_FIN && verdict.reason() == Reason.EOF
                 && verdict.detectedBy() == Operation.READ) {
-            verdict = new Verdict(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null);
+            verdict = Verdict.of(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null);
             return Effect.DECIDED;
         }
         return decide(Origin.PEER_FIN, Reason.CLOSE_NOTIFY, Operation.READ, null);
@@ -222,7 +222,7 @@ final class EndingStateMachine {
         if (verdict != null) {
             return Effect.LATER;
         }
-        verdict = new Verdict(origin, reason, operation, errorType);
+        verdict = Verdict.of(origin, reason, operation, errorType);
         return Effect.DECIDED;
     }
 }

@@ -37,9 +37,29 @@ final class EventAttributes {
         return attributes;
     }
 
-    /** Adds where the application called from to attributes made without it. */
-    void addCallSite(Map<String, Object> attributes) {
-        CallSite.addTo(attributes, callSiteDepth);
+    /** Where the application called from, walked now; null when no application frame is on the stack. */
+    CallSite callSite() {
+        return CallSite.capture(callSiteDepth);
+    }
+
+    /**
+     * A {@code socket.close} event's attributes: the closing thread, where it closed from (null when not recorded)
+     * and how many other threads were blocked in I/O on the socket. A quiet close, the common one, gets a
+     * one-entry immutable map: no table, no entry objects.
+     */
+    static Map<String, Object> close(String threadName, CallSite site, int threadsInIo) {
+        if (site == null && threadsInIo <= 0) {
+            return Map.of("thread.name", threadName);
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>(8);
+        attributes.put("thread.name", threadName);
+        if (site != null) {
+            attributes.put(CallSite.KEY, site);
+        }
+        if (threadsInIo > 0) {
+            attributes.put("socket.close.threads_in_io", (long) threadsInIo);
+        }
+        return attributes;
     }
 
     /**

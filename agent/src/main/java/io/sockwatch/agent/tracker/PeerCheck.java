@@ -1,8 +1,6 @@
 package io.sockwatch.agent.tracker;
 
 import io.sockwatch.agent.classify.Operation;
-import java.net.UnixDomainSocketAddress;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -12,6 +10,14 @@ import java.util.Map;
  * first write after an idle gap it catches a stale connection as it is reused.
  */
 final class PeerCheck {
+
+    // The attributes of the events found at close, shared: one set per kernel answer, none made per connection. A
+    // Unix domain socket has no TCP state to name: the event alone says the peer had closed.
+    private static final Map<String, Object> CLOSE_WAIT = Map.of("network.tcp.state", "close_wait");
+    private static final Map<String, Object> RESET = Map.of("network.tcp.state", "reset");
+    private static final Map<String, Object> EPIPE = Map.of("socket.error", "EPIPE");
+    private static final Map<String, Object> RESET_AFTER_EPIPE = Map.of("network.tcp.state", "reset",
+            "socket.error", "EPIPE");
 
     private final boolean enabled;
     private final long goodbyeNanos;
@@ -43,22 +49,20 @@ final class PeerCheck {
                     // We wrote last (Terminate, QUIT), perhaps read the peer's reply (+OK), and close without an
                     // idle gap: the peer's FIN answered our goodbye, the connection ends by it (onClose decides).
                     // A FIN already there before that write was caught as stale reuse.
-                    state.addEvent("socket.goodbye", now, tcpState(state, "close_wait"));
+                    state.addEvent("socket.goodbye", now, state.isUnixDomain() ? Map.of() : CLOSE_WAIT);
                 } else {
                     state.ending().onPeerClosedBeforeClose();
-                    state.addEvent("socket.peer_closed", now, tcpState(state, "close_wait"));
+                    state.addEvent("socket.peer_closed", now, state.isUnixDomain() ? Map.of() : CLOSE_WAIT);
                 }
             }
             case RESET_AFTER_FIN -> {
                 // The peer's FIN came first; its reset only answered data of ours that arrived after it.
                 state.ending().onPeerClosedBeforeClose();
-                Map<String, Object> attributes = tcpState(state, "reset");
-                attributes.put("socket.error", "EPIPE");
-                state.addEvent("socket.peer_closed", now, attributes);
+                state.addEvent("socket.peer_closed", now, state.isUnixDomain() ? EPIPE : RESET_AFTER_EPIPE);
             }
             case RESET_RECEIVED -> {
                 state.ending().onPeerResetBeforeClose();
-                state.addEvent("socket.peer_closed", now, tcpState(state, "reset"));
+                state.addEvent("socket.peer_closed", now, state.isUnixDomain() ? Map.of() : RESET);
             }
             default -> {
             }
@@ -89,7 +93,9 @@ final class PeerCheck {
             attributes.put("socket.idle_ms", Math.max(0, (now - state.lastIoNanos) / 1_000_000L));
         }
         attributes.put("socket.operation", Operation.WRITE.detectedBy());
-        attributes.putAll(tcpState(state, reset ? "reset" : "close_wait"));
+        if (!state.isUnixDomain()) {
+            attributes.putAll(reset ? RESET : CLOSE_WAIT);
+        }
         state.addEvent("socket.stale_reuse", now, attributes);
     }
 
@@ -100,14 +106,5 @@ final class PeerCheck {
     private PeerState ask(ConnectionState state, Object socket, boolean mayTakeError) {
         SocketInspector inspector = inspectors.of(state.api());
         return inspector == null ? PeerState.UNKNOWN : inspector.peerState(socket, mayTakeError);
-    }
-
-    /** A Unix domain socket has no TCP state to name: the event alone says the peer had closed. */
-    private static Map<String, Object> tcpState(ConnectionState state, String tcpState) {
-        Map<String, Object> attributes = new HashMap<>(4);
-        if (!(state.peer() instanceof UnixDomainSocketAddress || state.local() instanceof UnixDomainSocketAddress)) {
-            attributes.put("network.tcp.state", tcpState);
-        }
-        return attributes;
     }
 }

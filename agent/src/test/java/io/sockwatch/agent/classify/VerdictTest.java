@@ -1,6 +1,7 @@
 package io.sockwatch.agent.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
@@ -62,5 +63,20 @@ class VerdictTest {
     void leaksAndUnknownEndingsAreErrorsWithoutAnException() {
         assertEquals("gc", new Verdict(Origin.LEAKED, Reason.GC, Operation.GC, null).statusErrorType(null));
         assertEquals("other", new Verdict(Origin.UNKNOWN, Reason.OTHER, Operation.READ, null).statusErrorType(null));
+    }
+
+    @Test
+    void quietVerdictsAreSharedAndThoseWithAnExceptionAreNot() {
+        for (Origin o : Origin.values()) {
+            for (Reason r : Reason.values()) {
+                for (Operation op : Operation.values()) {
+                    Verdict v = Verdict.of(o, r, op, null);
+                    assertEquals(new Verdict(o, r, op, null), v);
+                    assertSame(v, Verdict.of(o, r, op, null));
+                }
+            }
+        }
+        Verdict reset = Verdict.of(Origin.PEER_RST, Reason.RESET, Operation.READ, "java.net.SocketException");
+        assertEquals(new Verdict(Origin.PEER_RST, Reason.RESET, Operation.READ, "java.net.SocketException"), reset);
     }
 }
