@@ -4,17 +4,19 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BiConsumer;
 
 /**
  * Where the application called into the socket: the first frames that are not the JDK's or sockwatch's.
  *
- * <p>Capturing runs on the application's thread at every close, so it only walks the stack and keeps the frames.
- * Turning them into {@code code.*} attributes (file, line, the formatted trace) is left to whoever reads the
- * event's attributes, the export thread; and since a program closes its sockets from a handful of places, each
- * place is described once and its description shared by every event read after (strings only, so that no class
- * of the application is held). Finding the place costs the reader a few lookups instead of the formatting.
+ * <p>Capturing runs on the application's thread at every close, so it only walks the stack and looks the frames up
+ * among the places already described. Turning new frames into {@code code.*} attributes (file, line, the formatted
+ * trace) is left to whoever reads the event's attributes, the export thread; and since a program closes its sockets
+ * from a handful of places, each place is described once and its description shared by every event captured or
+ * read after (strings only, so that no class of the application is held). A capture at a known place keeps only
+ * that shared description: the frames, and the JDK's objects behind them, die young instead of living through the
+ * grace period and the export queue.
  */
 final class CallSite {
 
@@ -28,8 +30,13 @@ final class CallSite {
     // them costs a type check per frame (about 40% of the walk); they are the JDK's, which the filter drops anyway.
     private static final StackWalker WALKER = StackWalker.getInstance(
             Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_REFLECT_FRAMES));
-    /** Each place read so far, and its description. */
-    private static final ConcurrentHashMap<Frames, Described> SITES = new ConcurrentHashMap<>();
+    /**
+     * Each place described so far, by a hash of its frames: an open-addressing table at most half full, read
+     * without a lock by the capturing threads, written under {@link #PLACES_LOCK}.
+     */
+    private static volatile AtomicReferenceArray<Place> places = new AtomicReferenceArray<>(2 * MAX_SITES);
+    private static final Object PLACES_LOCK = new Object();
+    private static int placeCount; // guarded by PLACES_LOCK
 
     private final StackWalker.StackFrame[] frames;
 
@@ -55,14 +62,19 @@ final class CallSite {
 
     /** Adds the calling application frames, at most {@code depth} of them, to be described when read. */
     static void addTo(Map<String, Object> attributes, int depth) {
-        CallSite site = capture(depth);
+        Object site = capture(depth);
         if (site != null) {
             attributes.put(KEY, site);
         }
     }
 
-    /** The calling application frames, at most {@code depth} of them; null when there is none. */
-    static CallSite capture(int depth) {
+    /**
+     * Where the application called from, at most {@code depth} frames: the shared {@link Described} of a place
+     * already described (the frames, and the JDK's objects behind them, then die young instead of living through
+     * the grace period and the export queue), else a {@code CallSite} that the reader describes; null when no
+     * application frame is on the stack.
+     */
+    static Object capture(int depth) {
         StackWalker.StackFrame[] frames = WALKER.walk(s -> {
             StackWalker.StackFrame[] kept = new StackWalker.StackFrame[depth];
             int n = 0;
@@ -74,17 +86,20 @@ final class CallSite {
             }
             return n == depth ? kept : Arrays.copyOf(kept, n);
         });
-        return frames.length > 0 ? new CallSite(frames) : null;
+        if (frames.length == 0) {
+            return null;
+        }
+        Place known = find(frames, hash(frames));
+        return known != null ? known.described : new CallSite(frames);
     }
 
-    /**
-     * The attributes as read: a capture, if any, replaced by its {@code code.*} attributes. Formats only a place
-     * read for the first time.
-     */
+    /** The attributes as read: a capture, if any, replaced by its {@code code.*} attributes. */
     static void forEach(Map<String, Object> attributes, BiConsumer<String, Object> action) {
         attributes.forEach((k, v) -> {
             if (v instanceof CallSite site) {
                 site.describe().forEach(action);
+            } else if (v instanceof Described known) {
+                known.forEach(action);
             } else {
                 action.accept(k, v);
             }
@@ -93,7 +108,8 @@ final class CallSite {
 
     /** The attributes with a capture, if any, replaced by its {@code code.*} attributes. */
     static Map<String, Object> expand(Map<String, Object> attributes) {
-        if (!(attributes.get(KEY) instanceof CallSite)) {
+        Object site = attributes.get(KEY);
+        if (!(site instanceof CallSite || site instanceof Described)) {
             return attributes;
         }
         Map<String, Object> expanded = new LinkedHashMap<>();
@@ -103,15 +119,13 @@ final class CallSite {
 
     /** The place's description: made once, then shared, while there is room for more places. */
     Described describe() {
-        Frames place = Frames.of(frames);
-        Described known = SITES.get(place);
+        int hash = hash(frames);
+        Place known = find(frames, hash);
         if (known != null) {
-            return known;
+            return known.described;
         }
         Described d = describe(frames);
-        if (SITES.size() < MAX_SITES) {
-            SITES.putIfAbsent(place, d);
-        }
+        remember(frames, hash, d);
         return d;
     }
 
@@ -127,32 +141,76 @@ final class CallSite {
 
     /** How many places are remembered (tests). */
     static int knownSites() {
-        return SITES.size();
+        synchronized (PLACES_LOCK) {
+            return placeCount;
+        }
     }
 
     /** Forgets every place (tests). */
     static void forgetSites() {
-        SITES.clear();
+        synchronized (PLACES_LOCK) {
+            places = new AtomicReferenceArray<>(2 * MAX_SITES);
+            placeCount = 0;
+        }
     }
 
     /**
-     * A place in the code, as the key of its description: per frame the declaring class (its name and identity
-     * hash), the method and the bytecode index, which together say the line.
+     * A place's hash, made without allocating: per frame its class's name and identity (classes of one name from
+     * two class loaders are two places, and none is held), its method's name and the bytecode index, which
+     * together say the line.
      */
-    static final class Frames {
+    private static int hash(StackWalker.StackFrame[] frames) {
+        int h = frames.length;
+        for (StackWalker.StackFrame f : frames) {
+            h = 31 * h + f.getClassName().hashCode();
+            h = 31 * h + System.identityHashCode(f.getDeclaringClass());
+            h = 31 * h + f.getMethodName().hashCode();
+            h = 31 * h + f.getByteCodeIndex();
+        }
+        return h;
+    }
+
+    private static Place find(StackWalker.StackFrame[] frames, int hash) {
+        AtomicReferenceArray<Place> table = places;
+        int mask = table.length() - 1;
+        for (int i = hash & mask; ; i = (i + 1) & mask) {
+            Place p = table.get(i);
+            if (p == null) {
+                return null;
+            }
+            if (p.hash == hash && p.matches(frames)) {
+                return p;
+            }
+        }
+    }
+
+    private static void remember(StackWalker.StackFrame[] frames, int hash, Described described) {
+        synchronized (PLACES_LOCK) {
+            if (placeCount >= MAX_SITES || find(frames, hash) != null) {
+                return; // full (each capture is then described on its own), or described meanwhile
+            }
+            Place place = new Place(frames, hash, described);
+            AtomicReferenceArray<Place> table = places;
+            int mask = table.length() - 1;
+            int i = hash & mask;
+            while (table.get(i) != null) {
+                i = (i + 1) & mask;
+            }
+            table.set(i, place);
+            placeCount++;
+        }
+    }
+
+    /** A described place: its frames as strings and numbers (no class is held), and its description. */
+    private static final class Place {
         private final String[] names;
         private final int[] numbers;
-        private final int hash;
+        final int hash;
+        final Described described;
 
-        private Frames(String[] names, int[] numbers) {
-            this.names = names;
-            this.numbers = numbers;
-            this.hash = 31 * Arrays.hashCode(names) + Arrays.hashCode(numbers);
-        }
-
-        static Frames of(StackWalker.StackFrame[] frames) {
-            String[] names = new String[2 * frames.length];
-            int[] numbers = new int[2 * frames.length];
+        Place(StackWalker.StackFrame[] frames, int hash, Described described) {
+            this.names = new String[2 * frames.length];
+            this.numbers = new int[2 * frames.length];
             for (int i = 0; i < frames.length; i++) {
                 StackWalker.StackFrame f = frames[i];
                 names[2 * i] = f.getClassName();
@@ -160,18 +218,23 @@ final class CallSite {
                 numbers[2 * i] = System.identityHashCode(f.getDeclaringClass());
                 numbers[2 * i + 1] = f.getByteCodeIndex();
             }
-            return new Frames(names, numbers);
+            this.hash = hash;
+            this.described = described;
         }
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Frames other && hash == other.hash && Arrays.equals(numbers, other.numbers)
-                    && Arrays.equals(names, other.names);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
+        boolean matches(StackWalker.StackFrame[] frames) {
+            if (frames.length * 2 != names.length) {
+                return false;
+            }
+            for (int i = 0; i < frames.length; i++) {
+                StackWalker.StackFrame f = frames[i];
+                if (numbers[2 * i + 1] != f.getByteCodeIndex()
+                        || numbers[2 * i] != System.identityHashCode(f.getDeclaringClass())
+                        || !names[2 * i].equals(f.getClassName()) || !names[2 * i + 1].equals(f.getMethodName())) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

@@ -285,7 +285,7 @@ final class ConnectionSignals {
             // error verdict is decided by then, and no FIN can change it.
             boolean callSiteNow = settings.closeCallSite()
                     && (!settings.closeCallSiteOnErrors() || decidedBefore && state.statusErrorType() != null);
-            CallSite site = callSiteNow ? events.callSite() : null;
+            Object site = callSiteNow ? events.callSite() : null;
             int threadsInIo = inspector == null ? 0 : inspector.threadsInIo(socket);
             boolean interrupted = (inspector == null || inspector.closesOnInterrupt())
                     && Thread.currentThread().isInterrupted()

@@ -37,19 +37,23 @@ final class EventAttributes {
         return attributes;
     }
 
-    /** Where the application called from, walked now; null when no application frame is on the stack. */
-    CallSite callSite() {
+    /**
+     * Where the application called from, walked now (see {@link CallSite#capture}); null when no application frame
+     * is on the stack.
+     */
+    Object callSite() {
         return CallSite.capture(callSiteDepth);
     }
 
     /**
      * A {@code socket.close} event's attributes: the closing thread, where it closed from (null when not recorded)
-     * and how many other threads were blocked in I/O on the socket. A quiet close, the common one, gets a
-     * one-entry immutable map: no table, no entry objects.
+     * and how many other threads were blocked in I/O on the socket. A close no other thread waited on, the common
+     * one, gets an immutable map: no table, no entry objects.
      */
-    static Map<String, Object> close(String threadName, CallSite site, int threadsInIo) {
-        if (site == null && threadsInIo <= 0) {
-            return Map.of("thread.name", threadName);
+    static Map<String, Object> close(String threadName, Object site, int threadsInIo) {
+        if (threadsInIo <= 0) {
+            return site == null ? Map.of("thread.name", threadName)
+                    : Map.of("thread.name", threadName, CallSite.KEY, site);
         }
         Map<String, Object> attributes = new LinkedHashMap<>(8);
         attributes.put("thread.name", threadName);

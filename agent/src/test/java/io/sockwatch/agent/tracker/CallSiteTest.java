@@ -61,6 +61,34 @@ class CallSiteTest {
     }
 
     @Test
+    void aCaptureAtADescribedPlaceKeepsOnlyTheSharedDescription() {
+        CallSite.forgetSites();
+        Map<String, Object> first = captureHere();
+        Map<String, Object> readFirst = CallSite.expand(first); // described on reading
+        Map<String, Object> later = captureHere();
+        assertInstanceOf(CallSite.Described.class, later.get(CallSite.KEY), "no frames kept at a known place");
+        assertEquals(readFirst, CallSite.expand(later));
+        assertSame(readFirst.get("code.stacktrace"), CallSite.expand(later).get("code.stacktrace"));
+        Map<String, Object> elsewhere = Caller.capture(); // another place: read at once by the test helper
+        assertEquals("io.sockwatch.testapp.Caller.capture", elsewhere.get("code.function.name"));
+        assertEquals(2, CallSite.knownSites());
+    }
+
+    @Test
+    void aPlaceIsTheWholeStackKeptNotOnlyItsTopFrame() {
+        CallSite.forgetSites();
+        Map<String, Object> deep = new LinkedHashMap<>();
+        CallSite.addTo(deep, 3);
+        Map<String, Object> shallow = new LinkedHashMap<>();
+        CallSite.addTo(shallow, 1); // the same top frame, fewer frames: another place
+        String deepTrace = (String) CallSite.expand(deep).get("code.stacktrace");
+        String shallowTrace = (String) CallSite.expand(shallow).get("code.stacktrace");
+        assertEquals(3, deepTrace.lines().count(), deepTrace);
+        assertEquals(1, shallowTrace.lines().count(), shallowTrace);
+        assertEquals(2, CallSite.knownSites());
+    }
+
+    @Test
     void theSharedDescriptionIsWhatDescribingTheFramesGives() {
         CallSite.forgetSites();
         Map<String, Object> first = captureHere();
