@@ -88,8 +88,10 @@ public final class ConnectionMetrics {
         if (verdict == null || c.role() == Role.LISTENER) {
             return;
         }
-        Attributes ending = endingSets.admit(sets.of(MetricAttributes.endingKey(c, verdict, false)),
-                () -> sets.of(MetricAttributes.endingKey(c, verdict, true)));
+        Attributes ending = endingSets.admit(sets.of(MetricAttributes.endingKey(c, verdict, false)));
+        if (ending == null) {
+            ending = sets.of(MetricAttributes.endingKey(c, verdict, true));
+        }
         ended.add(1, ending);
         boolean failedConnect = c.role() == Role.CLIENT && verdict.detectedBy() == Operation.CONNECT;
         if (failedConnect) {
@@ -114,13 +116,13 @@ public final class ConnectionMetrics {
     }
 
     private Attributes peerAttributes(ConnectionState c) {
-        return peerSets.admit(sets.of(MetricAttributes.peerKey(c, false)),
-                () -> sets.of(MetricAttributes.peerKey(c, true)));
+        Attributes admitted = peerSets.admit(sets.of(MetricAttributes.peerKey(c, false)));
+        return admitted != null ? admitted : sets.of(MetricAttributes.peerKey(c, true));
     }
 
     private Attributes connectAttributes(ConnectionState c, Verdict failure) {
-        return connectSets.admit(sets.of(MetricAttributes.connectKey(c, failure, false)),
-                () -> sets.of(MetricAttributes.connectKey(c, failure, true)));
+        Attributes admitted = connectSets.admit(sets.of(MetricAttributes.connectKey(c, failure, false)));
+        return admitted != null ? admitted : sets.of(MetricAttributes.connectKey(c, failure, true));
     }
 
     private static Map<String, Long> dropped(DeliveryLedger ledger) {

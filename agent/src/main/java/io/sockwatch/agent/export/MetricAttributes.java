@@ -6,8 +6,6 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.sockwatch.agent.classify.Verdict;
 import io.sockwatch.agent.tracker.ConnectionState;
 import io.sockwatch.agent.tracker.Role;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.util.HashMap;
 import java.util.Locale;
@@ -107,8 +105,8 @@ final class MetricAttributes {
 
     private static SetKey key(ConnectionState c, String role, boolean overflow, String origin, String reason,
                               String errorType) {
-        SocketAddress local = c.role() == Role.SERVER ? c.local() : null;
-        boolean unix = local instanceof UnixDomainSocketAddress || c.peer() instanceof UnixDomainSocketAddress;
+        // Asked of the state's fields: an address object is built only for a Unix domain server's path (rare).
+        boolean unix = c.isUnixDomain();
         String address = null;
         long port = -1;
         if (overflow) {
@@ -120,10 +118,13 @@ final class MetricAttributes {
                     port = c.requestedPort();
                 }
             }
-        } else if (local instanceof InetSocketAddress isa) {
+        } else if (c.role() == Role.SERVER && !unix) {
             // The service this process offers: its listening port, never the client's ephemeral one.
-            port = isa.getPort();
-        } else if (local instanceof UnixDomainSocketAddress path && !path.getPath().toString().isEmpty()) {
+            if (c.localPort() > 0) {
+                port = c.localPort();
+            }
+        } else if (c.role() == Role.SERVER && c.local() instanceof UnixDomainSocketAddress path
+                && !path.getPath().toString().isEmpty()) {
             address = path.getPath().toString();
         }
         return new SetKey(role, c.api(), unix, address, port, origin, reason, errorType);

@@ -3,7 +3,6 @@ package io.sockwatch.agent.export;
 import io.opentelemetry.api.common.Attributes;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * The cardinality rule of one group of instruments: at most {@code max} distinct attribute sets with a peer; a set
@@ -20,8 +19,11 @@ final class PeerSetCap {
         this.max = Math.max(1, max);
     }
 
-    /** {@code withPeer} when it was admitted before or there is room; otherwise the overflow form. */
-    Attributes admit(Attributes withPeer, Supplier<Attributes> overflow) {
+    /**
+     * {@code withPeer} when it was admitted before or there is room; otherwise null, counted: the caller then uses
+     * the overflow form (made only then, without a lambda allocated per measurement).
+     */
+    Attributes admit(Attributes withPeer) {
         if (admitted.contains(withPeer)) {
             return withPeer;
         }
@@ -30,7 +32,7 @@ final class PeerSetCap {
             return withPeer;
         }
         overflowed++;
-        return overflow.get();
+        return null;
     }
 
     int admittedCount() {

@@ -136,8 +136,13 @@ public final class ConnectionState {
     }
 
     /** Whether either end is a Unix domain socket (no TCP state to name), asked without building an address. */
-    synchronized boolean isUnixDomain() {
+    public synchronized boolean isUnixDomain() {
         return peerAddress instanceof UnixDomainSocketAddress || localAddress instanceof UnixDomainSocketAddress;
+    }
+
+    /** The local port, 0 when unknown or not an internet socket; without building an address. */
+    public synchronized int localPort() {
+        return localPort;
     }
 
     synchronized boolean hasLocal() {
